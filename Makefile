@@ -1,0 +1,67 @@
+# Lavka: `make run` serves the demo site, `make test` runs every test (browser tests included).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test lint worker beat install chromium messages clean-db help
+
+help:
+	@echo "make run     - install, migrate, fill demo data, serve on http://$(HOST):$(PORT)"
+	@echo "make test    - the whole test suite (needs Debian's chromium; installed here if root)"
+	@echo "make lint    - ruff"
+	@echo "make worker  - a Celery worker (needs REDIS_URL)"
+	@echo "make beat    - the Celery beat scheduler (needs REDIS_URL)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo --skip-if-not-empty
+	@echo ""
+	@echo "Lavka is starting on http://$(HOST):$(PORT)/"
+	@echo "Demo logins (password: lavka-demo):"
+	@echo "  admin@lavka.test    - site admin (/admin/)"
+	@echo "  seller@lavka.test   - seller with a shop"
+	@echo "  seller2@lavka.test  - seller of a second shop"
+	@echo "  buyer@lavka.test    - buyer"
+	@echo ""
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Browser tests drive Debian's Chromium: Playwright cannot download its own browser here.
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's chromium for the browser tests..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	else \
+		echo "Missing: $(CHROMIUM). Install Debian's chromium package: sudo apt-get install chromium fonts-dejavu-core"; \
+		echo "(or set CHROMIUM=/path/to/chromium)"; exit 1; \
+	fi
+
+test: $(VENV)/.installed chromium
+	CHROMIUM=$(CHROMIUM) $(BIN)/pytest
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+
+worker: $(VENV)/.installed
+	$(BIN)/celery -A marketplace worker --loglevel=INFO
+
+beat: $(VENV)/.installed
+	$(BIN)/celery -A marketplace beat --loglevel=INFO
+
+# Regenerate the Russian catalog after changing strings (needs GNU gettext).
+messages: $(VENV)/.installed
+	$(BIN)/python manage.py makemessages -l ru --ignore=.venv --ignore=static/vendor --no-obsolete
+	$(BIN)/python manage.py compilemessages -l ru --ignore=.venv

@@ -1,0 +1,1 @@
+"""Catalog models (the catalog issue fills this app)."""

@@ -1,0 +1,51 @@
+"""Test set-up shared by every app: eager Celery, a private cache, e-mail capture."""
+
+import os
+
+import pytest
+
+# pytest-playwright keeps an event loop running in the main thread; Django would refuse
+# database access in the whole session. Only for the test process, never in settings.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+BROKER_TESTS_REQUIRED = os.environ.get("LAVKA_REQUIRE_BROKER_TESTS") == "1"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_services(request, settings):
+    """Each test gets a fresh in-memory cache and runs Celery tasks in-process.
+
+    Tests marked ``broker`` talk to a real Redis and a real worker instead.
+    """
+    if request.node.get_closest_marker("broker"):
+        yield
+        return
+    from marketplace.celery import app
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": request.node.nodeid}
+    }
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = eager
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip broker tests where no Redis/PostgreSQL is configured, unless CI requires them."""
+    from django.conf import settings
+
+    reason = None
+    if not settings.REDIS_URL:
+        reason = "broker tests need REDIS_URL (run .ci/run or set REDIS_URL and DATABASE_URL)"
+    elif not settings.DB_IS_POSTGRES:
+        reason = "broker tests need a PostgreSQL DATABASE_URL (a worker process cannot see an in-memory test DB)"
+    if reason is None:
+        return
+    for item in items:
+        if item.get_closest_marker("broker"):
+            if BROKER_TESTS_REQUIRED:
+                raise pytest.UsageError(f"LAVKA_REQUIRE_BROKER_TESTS=1 but {reason}")
+            item.add_marker(pytest.mark.skip(reason=reason))

@@ -1,0 +1,28 @@
+"""Forms of the core app: the profile fields asked at sign-up and on the profile page."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
+
+
+class ProfileFields(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=150, help_text=_("Shown to shops you buy from."))
+    phone = PhoneNumberField(
+        label=_("Phone"),
+        required=False,
+        region="RU",
+        widget=forms.TextInput(attrs={"placeholder": "+7 900 123-45-67", "autocomplete": "tel"}),
+    )
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+
+class SignupProfileForm(ProfileFields):
+    """Extra fields on allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS)."""
+
+    def signup(self, request, user):
+        from .services import user_update_profile
+
+        user_update_profile(user=user, **{f: self.cleaned_data[f] for f in ("name", "phone", "city")})

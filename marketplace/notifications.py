@@ -1,0 +1,144 @@
+"""The one entry point for e-mail: notify() writes an outbox row; Celery sends it after commit.
+
+Nothing is lost when Redis or SMTP is down: the row stays pending and
+outbox_resend_pending() (a periodic job) delivers it later.
+"""
+
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.db import transaction
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+
+def _recipients(to: str | Iterable[str]) -> list[str]:
+    addresses = [to] if isinstance(to, str) else list(to)
+    # Keep order, drop blanks and duplicates (a seller who is also the site admin gets one copy).
+    return list(dict.fromkeys(a.strip() for a in addresses if a and a.strip()))
+
+
+def admin_emails() -> list[str]:
+    return [address for _name, address in settings.ADMINS]
+
+
+def notify(*, template: str, to: str | Iterable[str], context: dict | None = None) -> OutboxMessage | None:
+    """Render templates/emails/<template>_subject.txt, .txt and .html and queue the e-mail."""
+    recipients = _recipients(to)
+    if not recipients:
+        return None
+    ctx = {"site_name": settings.SITE_NAME, "site_url": site_url(), **(context or {})}
+    # E-mails go out in the site language whatever the current request's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string(f"emails/{template}_subject.txt", ctx).split())
+        body_text = render_to_string(f"emails/{template}.txt", ctx)
+        try:
+            body_html = render_to_string(f"emails/{template}.html", ctx)
+        except TemplateDoesNotExist:
+            body_html = ""
+    return outbox_enqueue(template=template, to=recipients, subject=subject, body_text=body_text, body_html=body_html)
+
+
+def outbox_store_message(*, message: EmailMessage, template: str) -> OutboxMessage:
+    """Queue an already rendered EmailMessage (allauth's mails come this way)."""
+    body_html = ""
+    for content, mimetype in getattr(message, "alternatives", []) or []:
+        if mimetype == "text/html":
+            body_html = content
+    return outbox_enqueue(
+        template=template,
+        to=_recipients(message.to),
+        subject=message.subject,
+        body_text=message.body,
+        body_html=body_html,
+    )
+
+
+def outbox_enqueue(*, template: str, to: list[str], subject: str, body_text: str, body_html: str) -> OutboxMessage:
+    """Store the row in the caller's transaction and send it once that commits."""
+    message = OutboxMessage.objects.create(
+        template=template, to=to, subject=subject[:255], body_text=body_text, body_html=body_html
+    )
+    transaction.on_commit(partial(_publish, message.pk))
+    return message
+
+
+def _publish(message_id: int) -> None:
+    from .tasks import outbox_send_task
+
+    try:
+        outbox_send_task.delay(message_id)
+    except Exception:  # noqa: BLE001 - a broker outage must not break the request
+        logger.warning("Broker unavailable; outbox message %s stays pending", message_id, exc_info=True)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 6 * 3600))
+
+
+def outbox_send(*, message_id: int) -> bool:
+    """Send one pending message; True when it is (or already was) sent."""
+    with transaction.atomic():
+        message = OutboxMessage.objects.select_for_update(skip_locked=True).filter(pk=message_id).first()
+        if message is None:
+            # Locked by another sender right now, or gone: nothing to do here.
+            return False
+        if message.status != OutboxMessage.Status.PENDING:
+            return message.status == OutboxMessage.Status.SENT
+        email = EmailMultiAlternatives(
+            subject=message.subject,
+            body=message.body_text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=message.to,
+        )
+        if message.body_html:
+            email.attach_alternative(message.body_html, "text/html")
+        message.attempts += 1
+        try:
+            email.send()
+        except Exception as exc:  # noqa: BLE001 - any SMTP/network failure leaves it pending
+            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            message.next_attempt_at = timezone.now() + retry_delay(message.attempts)
+            if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+                message.status = OutboxMessage.Status.FAILED
+            message.save(update_fields=["attempts", "last_error", "next_attempt_at", "status"])
+            logger.warning("Sending outbox message %s failed: %s", message.pk, message.last_error)
+            return False
+        message.status = OutboxMessage.Status.SENT
+        message.sent_at = timezone.now()
+        message.last_error = ""
+        message.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+        return True
+
+
+def outbox_resend_pending(*, limit: int = 500) -> int:
+    """Send pending messages whose time has come; returns how many went out."""
+    due = (
+        OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING, next_attempt_at__lte=timezone.now())
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(outbox_send(message_id=pk) for pk in list(due))
+
+
+def outbox_retry(*, message_ids: Iterable[int]) -> int:
+    """Put failed or pending messages back in the queue now (admin action)."""
+    return (
+        OutboxMessage.objects.filter(pk__in=list(message_ids))
+        .exclude(status=OutboxMessage.Status.SENT)
+        .update(status=OutboxMessage.Status.PENDING, next_attempt_at=timezone.now())
+    )
+
+
+def site_url() -> str:
+    protocol = "https" if settings.PRODUCTION else "http"
+    return f"{protocol}://{settings.SITE_DOMAIN}"

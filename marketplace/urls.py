@@ -1,0 +1,35 @@
+"""The site's URL map (DESIGN.md); each app adds its own under its prefix."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from health_check.views import HealthCheckView
+
+from .views import home, profile, rules
+
+admin.site.site_header = "Lavka"
+admin.site.site_title = "Lavka"
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("rules/", rules, name="rules"),
+    path("accounts/profile/", profile, name="profile"),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path(
+        "health/",
+        HealthCheckView.as_view(
+            checks=[
+                "health_check.checks.Database",
+                "health_check.checks.Cache",
+                "marketplace.health.Broker",
+            ]
+        ),
+        name="health",
+    ),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

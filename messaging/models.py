@@ -1,0 +1,1 @@
+"""Messaging models (the messaging issue fills this app)."""

@@ -1,0 +1,38 @@
+"""manage.py seed_demo: fill an empty database with the demo data of DESIGN.md.
+
+It lives in the top app of the layer order so that it may call every app's demo step;
+each app keeps its own step in <app>/demo.py.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from marketplace import demo as marketplace_demo
+from marketplace.models import User
+
+# Every app's demo step, in the layer order of DESIGN.md.
+STEPS = [marketplace_demo.seed]
+
+
+class Command(BaseCommand):
+    help = "Fill an empty database with demo shops, products, orders and users."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Run even if the database has data (idempotent).")
+        parser.add_argument(
+            "--skip-if-not-empty", action="store_true", help="Exit quietly when the database already has users."
+        )
+
+    def handle(self, *args, force=False, skip_if_not_empty=False, **options):
+        if User.objects.exists() and not force:
+            if skip_if_not_empty:
+                self.stdout.write("The database already has data; demo data not added.")
+                return
+            raise CommandError("The database is not empty. Use --force to add the demo data anyway.")
+        ctx = marketplace_demo.DemoContext()
+        with transaction.atomic():
+            for step in STEPS:
+                step(ctx)
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(ctx.users)} demo accounts."))
+        for email in ctx.users:
+            self.stdout.write(f"  {email} / {marketplace_demo.DEMO_PASSWORD}")

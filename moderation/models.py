@@ -1,0 +1,1 @@
+"""Moderation models (the moderation issue fills this app)."""

@@ -1,0 +1,1 @@
+"""Orders models (the orders issue fills this app)."""

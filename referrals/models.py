@@ -1,0 +1,1 @@
+"""Referrals models (the referrals issue fills this app)."""

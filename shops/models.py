@@ -1,0 +1,1 @@
+"""Shops models (the shops issue fills this app)."""
