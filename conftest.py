@@ -22,6 +22,8 @@ def _isolated_services(request, settings):
         return
     from marketplace.celery import app
 
+    # Tests log people in all the time; a slow password hash would only slow the suite.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": request.node.nodeid}
     }

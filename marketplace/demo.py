@@ -39,3 +39,38 @@ def _verify_email(user: User) -> None:
     from allauth.account.models import EmailAddress
 
     EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+
+
+def demo_image(*, size: tuple[int, int], colors: tuple[str, str], text: str = "", seed: int = 0, fmt="JPEG"):
+    """A generated picture for demo data: a diagonal gradient, soft circles and a label."""
+    import io
+    import random
+
+    from django.core.files.base import ContentFile
+    from PIL import Image, ImageDraw, ImageFont
+
+    width, height = size
+    rng = random.Random(seed)
+    start, end = (
+        Image.new("RGB", (1, 1), colors[0]).getpixel((0, 0)),
+        Image.new("RGB", (1, 1), colors[1]).getpixel((0, 0)),
+    )
+    gradient = Image.linear_gradient("L").rotate(rng.choice([0, 90, 180, 270])).resize((width, height))
+    image = Image.composite(Image.new("RGB", size, end), Image.new("RGB", size, start), gradient)
+    draw = ImageDraw.Draw(image, "RGBA")
+    for _ in range(6):
+        r = rng.randint(min(size) // 8, min(size) // 3)
+        x, y = rng.randint(0, width), rng.randint(0, height)
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=(255, 255, 255, rng.randint(25, 60)))
+    if text:
+        font_size = max(12, min(width // max(len(text), 1), height) // 2)
+        try:
+            font = ImageFont.truetype("DejaVuSans-Bold.ttf", font_size)
+        except OSError:
+            font = ImageFont.load_default(size=font_size)
+        box = draw.textbbox((0, 0), text, font=font)
+        position = ((width - (box[2] - box[0])) / 2, (height - (box[3] - box[1])) / 2 - box[1])
+        draw.text(position, text, font=font, fill=(255, 255, 255, 235))
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, quality=85)
+    return ContentFile(buffer.getvalue(), name=f"demo-{seed}.{'jpg' if fmt == 'JPEG' else fmt.lower()}")

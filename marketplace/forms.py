@@ -26,3 +26,18 @@ class SignupProfileForm(ProfileFields):
         from .services import user_update_profile
 
         user_update_profile(user=user, **{f: self.cleaned_data[f] for f in ("name", "phone", "city")})
+
+
+def call_service(form, service, /, **kwargs):
+    """Run a service for a valid form; a DomainError becomes the form's error, None returned.
+
+    Views stay thin: ``if form.is_valid() and call_service(form, shop_update, shop=shop, ...)``.
+    """
+    from .exceptions import DomainError
+
+    try:
+        result = service(**kwargs)
+    except DomainError as error:
+        form.add_error(None, str(error))
+        return None
+    return True if result is None else result

@@ -15,6 +15,8 @@ urlpatterns = [
     path("", home, name="home"),
     path("rules/", rules, name="rules"),
     path("accounts/profile/", profile, name="profile"),
+    path("cabinet/", include("shops.urls")),
+    path("", include("catalog.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

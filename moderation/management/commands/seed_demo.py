@@ -9,9 +9,10 @@ from django.db import transaction
 
 from marketplace import demo as marketplace_demo
 from marketplace.models import User
+from shops import demo as shops_demo
 
 # Every app's demo step, in the layer order of DESIGN.md.
-STEPS = [marketplace_demo.seed]
+STEPS = [marketplace_demo.seed, shops_demo.seed]
 
 
 class Command(BaseCommand):
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             for step in STEPS:
                 step(ctx)
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(ctx.users)} demo accounts."))
-        for email in ctx.users:
+        shops = len(ctx.extra.get("shops", {}))
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(ctx.users)} accounts, {shops} shops."))
+        for email, *_rest in marketplace_demo.DEMO_USERS:
             self.stdout.write(f"  {email} / {marketplace_demo.DEMO_PASSWORD}")

@@ -1,0 +1,61 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from marketplace.demo import DEMO_PASSWORD
+from marketplace.models import User
+
+pytestmark = pytest.mark.django_db
+
+DEMO_EMAILS = ["admin@lavka.test", "seller@lavka.test", "seller2@lavka.test", "buyer@lavka.test"]
+
+
+def test_seed_demo_creates_every_demo_login(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo")
+    for email in DEMO_EMAILS:
+        response = client.post("/accounts/login/", {"login": email, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, email
+        client.post("/accounts/logout/")
+    admin = User.objects.get(email="admin@lavka.test")
+    assert admin.is_staff and admin.is_superuser
+    assert not User.objects.get(email="buyer@lavka.test").is_staff
+
+
+def test_seed_demo_refuses_a_non_empty_database():
+    User.objects.create_user("someone@example.com", "x")
+    with pytest.raises(CommandError, match="not empty"):
+        call_command("seed_demo")
+    assert User.objects.count() == 1
+
+
+def test_seed_demo_skips_quietly_for_make_run():
+    User.objects.create_user("someone@example.com", "x")
+    call_command("seed_demo", skip_if_not_empty=True)
+    assert User.objects.count() == 1
+
+
+def test_seed_demo_force_is_idempotent(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo")
+    call_command("seed_demo", force=True)
+    for email in DEMO_EMAILS:
+        assert User.objects.filter(email=email).count() == 1
+    from shops.models import Collection, Shop
+
+    assert Shop.objects.count() == 12
+    assert Collection.objects.filter(shop__slug="masterskaya-anny").count() == 3
+
+
+def test_seed_demo_opens_a_dozen_complete_shops_one_on_vacation(settings, tmp_path):
+    from shops.models import Shop
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo")
+    shops = list(Shop.objects.all())
+    assert len(shops) == 12
+    assert all(shop.logo and shop.banner and shop.about_html and shop.has_rules for shop in shops)
+    assert all(shop.collections.count() >= 2 for shop in shops)
+    assert [shop.slug for shop in shops if shop.current_vacation()] == ["keramika-oli"]
+    assert Shop.objects.get(owner__email="seller@lavka.test").name == "Мастерская Анны"
+    assert Shop.objects.get(owner__email="seller2@lavka.test").name == "Столярка Петрова"
+    assert not User.objects.get(email="buyer@lavka.test").is_seller

@@ -1,0 +1,95 @@
+"""Shops in the Django admin: search, filters, moderation state."""
+
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import AboutImage, Collection, SanctionState, Shop, Vacation
+
+
+class VacationInline(admin.StackedInline):
+    model = Vacation
+    extra = 0
+
+
+class CollectionInline(admin.TabularInline):
+    model = Collection
+    extra = 0
+    fields = ["name", "cover", "position"]
+
+
+class AboutImageInline(admin.TabularInline):
+    model = AboutImage
+    extra = 0
+
+
+@admin.register(Shop)
+class ShopAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "logo_thumb",
+        "slug",
+        "owner",
+        "city",
+        "sanction_state",
+        "is_reliable",
+        "rating_avg",
+        "created_at",
+    ]
+    list_filter = ["sanction_state", "is_reliable", "rules_consent_required", "city"]
+    search_fields = ["name", "slug", "owner__email", "owner__name", "city"]
+    list_select_related = ["owner"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["created_at", "updated_at", "about_html"]
+    raw_id_fields = ["owner"]
+    inlines = [VacationInline, CollectionInline, AboutImageInline]
+    actions = ["make_active", "hide_products", "ban"]
+    fieldsets = [
+        (None, {"fields": ["owner", "name", "slug", "city", "tagline", "logo", "banner"]}),
+        (_("About us"), {"fields": ["about", "about_html"], "classes": ["collapse"]}),
+        (
+            _("Delivery and payment"),
+            {
+                "fields": ["payment_systems", "carriers", "delivery_info", "prepayment_terms", "made_to_order_terms"],
+                "classes": ["collapse"],
+            },
+        ),  # noqa: E501
+        (
+            _("Shop rules"),
+            {
+                "fields": [
+                    "confirmation_days",
+                    "rules_returns",
+                    "rules_payment",
+                    "rules_shipping",
+                    "rules_non_returnable",
+                    "rules_other",
+                    "rules_consent_required",
+                ],
+                "classes": ["collapse"],
+            },
+        ),  # noqa: E501
+        (_("Contact methods"), {"fields": ["contact_methods"]}),
+        (_("Moderation"), {"fields": ["sanction_state", "is_reliable", "rating_avg", "rating_count"]}),
+        (_("Dates"), {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    @admin.display(description=_("logo"))
+    def logo_thumb(self, obj):
+        return format_html('<img src="{}" width="32" height="32" alt="">', obj.logo.url) if obj.logo else "—"
+
+    def _set_state(self, request, queryset, state):
+        updated = queryset.update(sanction_state=state)
+        self.message_user(request, _("%(count)d shops updated.") % {"count": updated})
+
+    @admin.action(description=_("Make active (lift sanctions)"))
+    def make_active(self, request, queryset):
+        self._set_state(request, queryset, SanctionState.ACTIVE)
+
+    @admin.action(description=_("Hide the shops' products"))
+    def hide_products(self, request, queryset):
+        self._set_state(request, queryset, SanctionState.HIDDEN)
+
+    @admin.action(description=_("Ban the shops"))
+    def ban(self, request, queryset):
+        self._set_state(request, queryset, SanctionState.BANNED)
