@@ -1,1 +1,339 @@
-"""Catalog models (the catalog issue fills this app)."""
+"""Catalog data: categories, products with images, options, wholesale tiers, files, labels, likes."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from imagekit.models import ImageSpecField
+from pilkit.processors import ResizeToFill, ResizeToFit
+
+from marketplace.money import percent_of, to_money
+from marketplace.text_rules import validate_no_contacts
+from shops.models import Collection, SanctionState, Shop
+
+PRICE_VALIDATORS = [MinValueValidator(Decimal("1.00")), MaxValueValidator(Decimal("9999999.00"))]
+
+
+class Category(models.Model):
+    """A node of the two-level category tree (e.g. «Дом и интерьер» → «Текстиль»)."""
+
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent category"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )  # fmt: skip
+    name = models.CharField(_("category name"), max_length=80)
+    slug = models.SlugField(_("address"), max_length=80, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return f"{self.parent.name} → {self.name}" if self.parent_id and self.parent else self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:category", kwargs={"slug": self.slug})
+
+
+class Availability(models.TextChoices):
+    IN_STOCK = "in_stock", _("In stock, N pieces")
+    MADE_TO_ORDER = "made_to_order", _("Made to order")
+    NOT_TRACKED = "not_tracked", _("Ready, quantity not tracked")
+
+
+class ProductQuerySet(models.QuerySet):
+    def visible(self):
+        """The single definition of "a buyer may see and buy this" (DESIGN.md)."""
+        return self.filter(is_enabled=True, is_hidden_by_moderation=False, shop__sanction_state=SanctionState.ACTIVE)
+
+    def for_cards(self):
+        """What a product card shows: its shop and the cover image, in the same query."""
+        return self.select_related("shop", "cover").only(*CARD_FIELDS)
+
+
+class Product(models.Model):
+    shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.CASCADE, related_name="products")
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="products"
+    )
+    title = models.CharField(_("title"), max_length=120, validators=[validate_no_contacts])
+    description = models.TextField(
+        _("detailed description"), max_length=10_000, blank=True, validators=[validate_no_contacts]
+    )
+    price = models.DecimalField(_("price, ₽"), max_digits=12, decimal_places=2, validators=PRICE_VALIDATORS)
+    discount_percent = models.PositiveSmallIntegerField(_("discount, %"), default=0, validators=[MaxValueValidator(99)])
+    # Price after the product discount, kept in step by the services: sorting and the price
+    # filter use it, so buyers see products ordered by what they will actually pay.
+    sale_price = models.DecimalField(max_digits=12, decimal_places=2, editable=False, default=Decimal("0"))
+    free_shipping = models.BooleanField(_("free shipping"), default=False)
+    availability = models.CharField(
+        _("availability"), max_length=16, choices=Availability, default=Availability.IN_STOCK
+    )
+    stock = models.PositiveIntegerField(_("pieces in stock"), null=True, blank=True)
+    production_days = models.PositiveSmallIntegerField(
+        _("production time, days"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(365)]
+    )
+    is_enabled = models.BooleanField(_("enabled"), default=False)
+    is_hidden_by_moderation = models.BooleanField(_("hidden by moderation"), default=False)
+
+    # Labels (seed 001 «Этикетки»), stored so that a label filter is one indexed condition.
+    is_new = models.BooleanField(_("label «New»"), default=False)
+    is_hit = models.BooleanField(_("label «Hit»"), default=False)
+    is_official_reseller = models.BooleanField(_("label «Official reseller»"), default=False)
+    reseller_document = models.FileField(
+        _("reseller document"), upload_to="catalog/reseller/%Y/%m/", blank=True,
+        help_text=_("The document the seller provided to confirm the official reseller status."),
+    )  # fmt: skip
+
+    cover = models.ForeignKey(
+        "ProductImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    views_count = models.PositiveIntegerField(_("views"), default=0)
+    likes_count = models.PositiveIntegerField(_("likes"), default=0)
+    sales_count = models.PositiveIntegerField(_("sales"), default=0)
+    popularity = models.PositiveIntegerField(default=0, editable=False)
+    # Lower-cased title and description: the SQLite search fallback (its LIKE folds ASCII only).
+    search_text = models.TextField(editable=False, blank=True)
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["-created_at"], name="product_new_idx", condition=Q(is_enabled=True)),
+            models.Index(fields=["sale_price"], name="product_price_idx", condition=Q(is_enabled=True)),
+            models.Index(fields=["-popularity"], name="product_popular_idx", condition=Q(is_enabled=True)),
+            models.Index(fields=["category", "-created_at"], name="product_category_idx"),
+            models.Index(fields=["shop", "-created_at"], name="product_shop_idx"),
+            models.Index(fields=["is_new"], name="product_label_new_idx", condition=Q(is_new=True)),
+            models.Index(fields=["is_hit"], name="product_label_hit_idx", condition=Q(is_hit=True)),
+            models.Index(fields=["free_shipping"], name="product_free_ship_idx", condition=Q(free_shipping=True)),
+            models.Index(fields=["discount_percent"], name="product_discount_idx", condition=Q(discount_percent__gt=0)),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(discount_percent__lte=99), name="product_discount_below_100"),
+            models.CheckConstraint(condition=Q(price__gt=0), name="product_price_positive"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("catalog:product", kwargs={"pk": self.pk})
+
+    @property
+    def has_discount(self) -> bool:
+        return self.discount_percent > 0
+
+    @property
+    def discounted_price(self) -> Decimal:
+        return to_money(self.price - percent_of(self.price, self.discount_percent))
+
+    @property
+    def is_orderable(self) -> bool:
+        """Stock 0 means "not orderable" for products whose pieces are counted."""
+        return not (self.availability == Availability.IN_STOCK and not self.stock)
+
+    @property
+    def labels(self) -> list[tuple[str, str]]:
+        """(code, label) pairs shown on cards and the product page, in the seed's order."""
+        found = []
+        if self.is_new:
+            found.append(("new", _("New")))
+        if self.is_hit:
+            found.append(("hit", _("Hit")))
+        if self.free_shipping:
+            found.append(("free_shipping", _("Free shipping")))
+        if self.is_official_reseller:
+            found.append(("reseller", _("Official reseller")))
+        if self.has_discount:
+            found.append(("discount", _("Discount")))
+        return found
+
+
+CARD_FIELDS = [
+    "id", "title", "price", "discount_percent", "sale_price", "free_shipping", "availability", "stock",
+    "is_new", "is_hit", "is_official_reseller", "created_at", "updated_at", "cover_id", "shop__updated_at",
+    "shop__id", "shop__name", "shop__slug", "shop__city", "cover__id", "cover__image", "cover__width", "cover__height",
+]  # fmt: skip
+
+
+class LabelCode(models.TextChoices):
+    NEW = "new", _("New")
+    HIT = "hit", _("Hit")
+    FREE_SHIPPING = "free_shipping", _("Free shipping")
+    RESELLER = "reseller", _("Official reseller")
+    DISCOUNT = "discount", _("Discount")
+
+
+LABEL_FILTERS = {
+    LabelCode.NEW: Q(is_new=True),
+    LabelCode.HIT: Q(is_hit=True),
+    LabelCode.FREE_SHIPPING: Q(free_shipping=True),
+    LabelCode.RESELLER: Q(is_official_reseller=True),
+    LabelCode.DISCOUNT: Q(discount_percent__gt=0),
+}
+
+
+class ProductImage(models.Model):
+    """A product photo; the first by position is the cover. Thumbnails are made on upload."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(
+        _("image"), upload_to="catalog/products/%Y/%m/", width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    # Grids crop square (seed 001); the product page shows the photo in its own shape.
+    card = ImageSpecField(source="image", processors=[ResizeToFill(400, 400)], format="WEBP", options={"quality": 82})
+    large = ImageSpecField(source="image", processors=[ResizeToFit(1200, 1200)], format="WEBP", options={"quality": 85})
+    thumb = ImageSpecField(source="image", processors=[ResizeToFill(96, 96)], format="WEBP", options={"quality": 80})
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("product image")
+        verbose_name_plural = _("product images")
+
+    def __str__(self):
+        return self.image.name
+
+
+class OptionKind(models.TextChoices):
+    """How the buyer picks (seed 001): a list (one), checkboxes (any), radio buttons (one, required)."""
+
+    SELECT = "select", _("List of variants (choose one)")
+    CHECKBOX = "checkbox", _("Checkboxes (choose any)")
+    RADIO = "radio", _("Radio buttons (must choose one)")
+
+
+class OptionGroup(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="option_groups")
+    name = models.CharField(_("option name"), max_length=60, validators=[validate_no_contacts])
+    kind = models.CharField(_("display"), max_length=10, choices=OptionKind, default=OptionKind.SELECT)
+    is_required = models.BooleanField(_("required"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("option")
+        verbose_name_plural = _("options")
+
+    def __str__(self):
+        return self.name
+
+
+class OptionChoice(models.Model):
+    group = models.ForeignKey(OptionGroup, on_delete=models.CASCADE, related_name="choices")
+    name = models.CharField(_("variant"), max_length=60, validators=[validate_no_contacts])
+    price_delta = models.DecimalField(
+        _("price difference, ₽"), max_digits=12, decimal_places=2, default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("-9999999")), MaxValueValidator(Decimal("9999999"))],
+    )  # fmt: skip
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("option variant")
+        verbose_name_plural = _("option variants")
+
+    def __str__(self):
+        return self.name
+
+
+class TierKind(models.TextChoices):
+    PERCENT = "percent", _("Discount, %")
+    UNIT_PRICE = "unit_price", _("Price per piece, ₽")
+
+
+class WholesaleTier(models.Model):
+    """«Оптовые скидки»: from ``min_quantity`` pieces, a % off or a fixed price per piece."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="wholesale_tiers")
+    min_quantity = models.PositiveIntegerField(_("from, pieces"), validators=[MinValueValidator(2)])
+    kind = models.CharField(_("kind"), max_length=10, choices=TierKind, default=TierKind.PERCENT)
+    value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["min_quantity"]
+        verbose_name = _("wholesale tier")
+        verbose_name_plural = _("wholesale tiers")
+        constraints = [
+            models.UniqueConstraint(fields=["product", "min_quantity"], name="tier_quantity_unique_per_product")
+        ]
+
+    def __str__(self):
+        return f"≥{self.min_quantity}: {self.value}"
+
+
+class Attachment(models.Model):
+    """Files for buyers: instructions, size charts (seed 001 «загружать к товару файлы»)."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="attachments")
+    title = models.CharField(_("file title"), max_length=100, validators=[validate_no_contacts])
+    file = models.FileField(_("file"), upload_to="catalog/files/%Y/%m/")
+    size = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("attached file")
+        verbose_name_plural = _("attached files")
+
+    def __str__(self):
+        return self.title
+
+
+class CollectionItem(models.Model):
+    """A product's place in one of its shop's collections (shops.Collection)."""
+
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="collection_items")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["collection", "product"], name="collection_item_unique")]
+
+    def __str__(self):
+        return f"{self.collection_id}: {self.product_id}"
+
+
+class ProductLike(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="likes")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="likes")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "product"], name="like_once")]
+
+    def __str__(self):
+        return f"{self.user_id} ♥ {self.product_id}"
+
+
+class ProductView(models.Model):
+    """One row per visitor, product and day: the view counter counts each visitor once a day."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    visitor = models.CharField(max_length=64)
+    day = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["product", "visitor", "day"], name="view_once_a_day")]
+
+    def __str__(self):
+        return f"{self.product_id} {self.day}"

@@ -1,10 +1,23 @@
-from django.urls import path
+from django.urls import include, path
+
+from shops.views.cabinet import seller_required
 
 from .views import storefront
 
 app_name = "catalog"
 
 urlpatterns = [
+    path("", storefront.home, name="home"),
+    path("catalog/", storefront.catalog, name="list"),
+    path("catalog/<slug:slug>/", storefront.category, name="category"),
+    path("p/<int:pk>/", storefront.product, name="product"),
+    path("p/<int:pk>/like/", storefront.product_like, name="product-like"),
+    path("cabinet/products/", include("catalog.cabinet_urls")),
+    path(
+        "cabinet/products/<int:pk>/preview/",
+        seller_required(storefront.product_preview),
+        name="cabinet-product-preview",
+    ),
     path("shops/<slug:slug>/", storefront.shop, name="shop"),
     path("shops/<slug:slug>/about/", storefront.shop_about, name="shop-about"),
     path("shops/<slug:slug>/delivery/", storefront.shop_delivery, name="shop-delivery"),

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_filters",
     "health_check",
     "phonenumber_field",
+    "imagekit",
     "marketplace",
     "shops",
     "catalog",
@@ -175,6 +176,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.tasks.outbox_resend_pending_task",
         "schedule": crontab(minute="*/5"),
     },
+    "catalog-labels-refresh": {
+        "task": "catalog.tasks.labels_refresh_task",
+        "schedule": crontab(minute=7),
+    },
 }
 
 # --- Auth and accounts ------------------------------------------------------
@@ -257,6 +262,11 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default=None)
     AWS_QUERYSTRING_AUTH = False
 
+# Thumbnails are made when a photo is uploaded; pages only compute their URLs (no storage
+# look-ups per request).
+IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
+IMAGEKIT_CACHEFILE_DIR = "cache"
+
 # Upload limits: requests and single files (images have their own, stricter check).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -288,7 +298,7 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+    SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^ping/$"]
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

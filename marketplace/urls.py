@@ -6,19 +6,19 @@ from django.contrib import admin
 from django.urls import include, path
 from health_check.views import HealthCheckView
 
-from .views import home, profile, rules
+from .views import ping, profile, rules, switch_language
 
 admin.site.site_header = "Lavka"
 admin.site.site_title = "Lavka"
 
 urlpatterns = [
-    path("", home, name="home"),
     path("rules/", rules, name="rules"),
+    path("ping/", ping, name="ping"),
     path("accounts/profile/", profile, name="profile"),
     path("cabinet/", include("shops.urls")),
     path("", include("catalog.urls")),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/<str:code>/", switch_language, name="switch-language"),
     path("admin/", admin.site.urls),
     path(
         "health/",

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.models import User
+from marketplace.pagecache import bump_generation
 from marketplace.richtext import render_markdown
 
 from .exceptions import ShopError
@@ -39,6 +40,7 @@ def shop_open(*, owner: User, name: str, slug: str, city: str, tagline: str = ""
 @transaction.atomic
 def shop_update(*, shop: Shop, **changes) -> Shop:
     """Save profile fields edited in the cabinet; «О нас» is rendered to safe HTML here."""
+    transaction.on_commit(bump_generation)
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
@@ -55,6 +57,7 @@ def shop_update(*, shop: Shop, **changes) -> Shop:
 @transaction.atomic
 def shop_set_images(*, shop: Shop, logo=None, banner=None, remove_logo=False, remove_banner=False) -> Shop:
     """Replace or remove the logo and banner (files already checked by marketplace.images)."""
+    transaction.on_commit(bump_generation)
     old_files = []
     for field, new, remove in (("logo", logo, remove_logo), ("banner", banner, remove_banner)):
         current = getattr(shop, field)
@@ -85,6 +88,7 @@ def shop_set_contact_methods(*, shop: Shop, methods: list[str]) -> Shop:
 @transaction.atomic
 def vacation_set(*, shop: Shop, message: str, starts_on: date, ends_on: date, allow_cart: bool) -> Vacation:
     """Create or change the shop's vacation."""
+    transaction.on_commit(bump_generation)
     if ends_on < starts_on:
         raise ShopError(_("The vacation cannot end before it starts."))
     if ends_on < timezone.localdate():
@@ -98,6 +102,7 @@ def vacation_set(*, shop: Shop, message: str, starts_on: date, ends_on: date, al
 @transaction.atomic
 def vacation_end(*, shop: Shop) -> None:
     """Back from vacation now."""
+    transaction.on_commit(bump_generation)
     Vacation.objects.filter(shop=shop).delete()
 
 
@@ -123,6 +128,7 @@ def about_image_delete(*, about_image: AboutImage) -> None:
 def collection_save(*, shop: Shop, collection: Collection | None = None, name: str, cover=None,
                     remove_cover: bool = False, position: int | None = None) -> Collection:  # fmt: skip
     """Create a collection of the shop, or change one."""
+    transaction.on_commit(bump_generation)
     # Compared in Python: SQLite folds only ASCII case, and «Вигвамы» must clash with «вигвамы».
     others = shop.collections.exclude(pk=getattr(collection, "pk", None)).values_list("name", flat=True)
     if name.casefold() in {other.casefold() for other in others}:
@@ -150,6 +156,7 @@ def collection_save(*, shop: Shop, collection: Collection | None = None, name: s
 
 @transaction.atomic
 def collection_delete(*, collection: Collection) -> None:
+    transaction.on_commit(bump_generation)
     cover = (collection.cover.storage, collection.cover.name) if collection.cover else None
     collection.delete()
     if cover:

@@ -1,11 +1,176 @@
-"""Buyer-facing pages of the catalog app: the shop storefront and its tabs."""
+"""Buyer-facing pages of the catalog app: home, catalog, product page, shop storefront."""
 
-from django.shortcuts import get_object_or_404, render
+import hashlib
 
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.views.decorators.http import require_POST
+
+from marketplace.pagecache import GENERATION_KEY, cache_for_anonymous
+from shops.models import Shop
 from shops.selectors import shop_get_for_storefront
 
+from .. import services
+from ..filters import ProductFilter
+from ..models import Category, Product, ProductLike
+from ..pricing import tier_unit_price
+from ..selectors import product_for_page, product_get_visible
 
-def _render(request, shop, tab, **extra):
+PAGE_SIZE = 24
+
+
+class CachedCountPaginator(Paginator):
+    """Counting 100 000 visible products costs more than the rest of the page: the count of
+    a listing is kept for a minute (keyed by the query), which nobody notices on a catalog."""
+
+    def __init__(self, object_list, per_page, *, count_key=None):
+        super().__init__(object_list, per_page)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self):
+        if self.count_key is None:
+            return super().count
+        key = "count:" + hashlib.sha1(f"{cache.get(GENERATION_KEY) or 0}:{self.count_key}".encode()).hexdigest()
+        value = cache.get(key)
+        if value is None:
+            value = super().count
+            cache.set(key, value, 60)
+        return value
+
+
+def _page(request, queryset, size=PAGE_SIZE, count_key=None):
+    """One page of products; a bad or too large page number shows the first/last page."""
+    page = CachedCountPaginator(queryset, size, count_key=count_key).get_page(request.GET.get("page"))
+    page.elided_range = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    return page
+
+
+def _generation():
+    return cache.get(GENERATION_KEY) or 0
+
+
+def _category_tree():
+    """Root categories with their ``subcategories``; kept in the cache until the catalog changes."""
+    key = f"category-tree:{_generation()}"
+    roots = cache.get(key)
+    if roots is None:
+        roots, children = [], {}
+        for category in Category.objects.order_by("position", "name"):
+            (children.setdefault(category.parent_id, []) if category.parent_id else roots).append(category)
+        for root in roots:
+            root.subcategories = children.get(root.pk, [])
+        cache.set(key, roots, 3600)
+    return roots
+
+
+@cache_for_anonymous(timeout=120)
+def home(request):
+    cards = Product.objects.visible().for_cards()
+    context = {
+        "categories": _category_tree(),
+        "new_products": list(cards.order_by("-created_at")[:8]),
+        "hits": list(cards.filter(is_hit=True).order_by("-popularity", "-pk")[:8]),
+        "shops": list(Shop.objects.open_to_buyers().exclude(logo="").order_by("-created_at")[:6]),
+    }
+    return render(request, "catalog/home.html", context)
+
+
+def _catalog(request, category=None):
+    product_filter = ProductFilter(
+        request.GET or None, queryset=Product.objects.visible().for_cards(), category=category
+    )
+    count_key = f"{category and category.pk}:{request.GET.urlencode()}"
+    page = _page(request, product_filter.qs, count_key=count_key)
+    if not page.paginator.count and product_filter.can_be_fuzzy:
+        # Nothing for the exact words: try titles that look like them (typos), and say so.
+        product_filter.fuzzy = True
+        page = _page(request, product_filter.fuzzy_qs(), count_key="fuzzy:" + count_key)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": product_filter,
+        "page": page,
+        "category": category,
+        "categories": _category_tree(),
+        "query_string": query.urlencode(),
+        "generation": _generation(),
+    }
+    return render(request, "catalog/catalog.html", context)
+
+
+@cache_for_anonymous(timeout=120)
+def catalog(request):
+    return _catalog(request)
+
+
+@cache_for_anonymous(timeout=120)
+def category(request, slug):
+    category = get_object_or_404(Category.objects.select_related("parent"), slug=slug)
+    return _catalog(request, category)
+
+
+def _visitor(request) -> str:
+    """Who counts as one visitor for «Просмотры»: the account, or address + browser."""
+    if request.user.is_authenticated:
+        return f"u{request.user.pk}"
+    raw = f"{request.META.get('REMOTE_ADDR', '')}|{request.headers.get('User-Agent', '')}"
+    return "a" + hashlib.sha256(raw.encode()).hexdigest()[:40]
+
+
+def _product_context(request, product, *, preview=False):
+    shop = product.shop
+    vacation = shop.current_vacation()
+    price = product.discounted_price
+    # Discounts never stack: a tier shows only where it beats the product's own discount.
+    tiers = []
+    for tier in product.wholesale_tiers.all():
+        unit = tier_unit_price(tier, product.price, 0)
+        if unit < price:
+            tiers.append({"tier": tier, "unit": unit, "total": unit * tier.min_quantity})
+    liked = request.user.is_authenticated and ProductLike.objects.filter(user=request.user, product=product).exists()
+    more = Product.objects.visible().for_cards().filter(shop=shop).exclude(pk=product.pk).order_by("-created_at")[:4]
+    return {
+        "product": product,
+        "shop": shop,
+        "vacation": vacation,
+        "price": price,
+        "tiers": tiers,
+        "liked": liked,
+        "can_add_to_cart": product.is_orderable and (vacation is None or vacation.allow_cart) and not preview,
+        "more_from_shop": list(more),
+        "preview": preview,
+    }
+
+
+def product(request, pk):
+    product = product_get_visible(pk=pk)
+    services.product_view_record(product_id=product.pk, visitor=_visitor(request), day=timezone.localdate())
+    return render(request, "catalog/product.html", _product_context(request, product))
+
+
+def product_preview(request, shop, pk):
+    """«Предпросмотр»: the seller sees the page as a buyer would, even while it is off."""
+    product = product_for_page(shop.products.all(), pk=pk)
+    return render(request, "catalog/product.html", _product_context(request, product, preview=True))
+
+
+@login_required
+@require_POST
+def product_like(request, pk):
+    product = get_object_or_404(Product.objects.visible(), pk=pk)
+    liked = services.product_like_toggle(user=request.user, product=product)
+    if request.headers.get("HX-Request"):
+        product.refresh_from_db(fields=["likes_count"])
+        return render(request, "catalog/includes/like_button.html", {"product": product, "liked": liked})
+    return redirect(product.get_absolute_url())
+
+
+def _storefront(request, shop, tab, **extra):
     context = {"shop": shop, "tab": tab, "vacation": shop.current_vacation(), **extra}
     if not shop.is_open_to_buyers:
         # Hidden by moderation: the page says so and shows nothing of the shop's goods.
@@ -15,26 +180,32 @@ def _render(request, shop, tab, **extra):
 
 def shop(request, slug):
     shop = shop_get_for_storefront(slug=slug)
-    return _render(request, shop, "products", collections=shop.collections.all())
+    products = Product.objects.visible().for_cards().filter(shop=shop).order_by("-created_at", "-pk")
+    return _storefront(request, shop, "products", collections=shop.collections.all(), page=_page(request, products))
 
 
 def shop_about(request, slug):
     shop = shop_get_for_storefront(slug=slug)
-    return _render(request, shop, "about", about_images=shop.about_images.all())
+    return _storefront(request, shop, "about", about_images=shop.about_images.all())
 
 
 def shop_delivery(request, slug):
-    return _render(request, shop_get_for_storefront(slug=slug), "delivery")
+    return _storefront(request, shop_get_for_storefront(slug=slug), "delivery")
 
 
 def shop_rules(request, slug):
-    return _render(request, shop_get_for_storefront(slug=slug), "rules")
+    return _storefront(request, shop_get_for_storefront(slug=slug), "rules")
 
 
 def shop_reviews(request, slug):
-    return _render(request, shop_get_for_storefront(slug=slug), "reviews")
+    return _storefront(request, shop_get_for_storefront(slug=slug), "reviews")
 
 
 def shop_collection(request, slug, pk):
     shop = shop_get_for_storefront(slug=slug)
-    return _render(request, shop, "collection", collection=get_object_or_404(shop.collections, pk=pk))
+    collection = get_object_or_404(shop.collections, pk=pk)
+    products = (
+        Product.objects.visible().for_cards().filter(collection_items__collection=collection)
+        .order_by("collection_items__position", "pk")
+    )  # fmt: skip
+    return _storefront(request, shop, "collection", collection=collection, page=_page(request, products))

@@ -112,12 +112,13 @@ def test_russian_by_default_even_for_an_english_browser(client):
 
 
 def test_language_switch_shows_english(client):
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.get("/i18n/en/?next=/rules/")
     assert response.status_code == 302
+    assert response["Location"] == "/rules/"
     page = client.get("/").content.decode()
     assert '<html lang="en">' in page
     assert "Catalog" in page
-    client.post("/i18n/setlang/", {"language": "ru", "next": "/"})
+    client.get("/i18n/ru/?next=/")
     assert "Каталог" in client.get("/").content.decode()
 
 
@@ -132,3 +133,9 @@ def test_account_pages_for_a_logged_in_user(client):
     client.force_login(UserFactory())
     for url in ["/accounts/email/", "/accounts/password/change/", "/accounts/profile/"]:
         assert client.get(url).status_code == 200, url
+
+
+def test_language_switch_refuses_other_sites_and_unknown_languages(client):
+    response = client.get("/i18n/en/?next=https://evil.example.com/")
+    assert response["Location"] == "/"
+    assert client.get("/i18n/xx/").status_code == 404

@@ -1,9 +1,12 @@
 // Small progressive enhancements; every page works without JavaScript.
-document.addEventListener("DOMContentLoaded", () => {
-  // The language switch submits on change; its button stays for no-JS visitors.
-  document.querySelectorAll(".js-language-form").forEach((form) => {
-    const submit = form.querySelector(".js-language-submit");
-    if (submit) submit.classList.add("d-none");
-    form.querySelector("select").addEventListener("change", () => form.submit());
-  });
+function csrfToken() {
+  const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+  if (match) return decodeURIComponent(match[1]);
+  const field = document.querySelector("input[name=csrfmiddlewaretoken]");
+  return field ? field.value : "";
+}
+
+// htmx requests carry the CSRF token from the cookie, so cached pages need no token inside.
+document.addEventListener("htmx:configRequest", (event) => {
+  event.detail.headers["X-CSRFToken"] = csrfToken();
 });

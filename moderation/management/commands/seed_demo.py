@@ -7,12 +7,13 @@ each app keeps its own step in <app>/demo.py.
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from catalog import demo as catalog_demo
 from marketplace import demo as marketplace_demo
 from marketplace.models import User
 from shops import demo as shops_demo
 
 # Every app's demo step, in the layer order of DESIGN.md.
-STEPS = [marketplace_demo.seed, shops_demo.seed]
+STEPS = [marketplace_demo.seed, shops_demo.seed, catalog_demo.seed]
 
 
 class Command(BaseCommand):
@@ -23,18 +24,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--skip-if-not-empty", action="store_true", help="Exit quietly when the database already has users."
         )
+        parser.add_argument("--products-per-shop", type=int, default=25, help="Demo products per shop (default 25).")
 
-    def handle(self, *args, force=False, skip_if_not_empty=False, **options):
+    def handle(self, *args, force=False, skip_if_not_empty=False, products_per_shop=25, **options):
         if User.objects.exists() and not force:
             if skip_if_not_empty:
                 self.stdout.write("The database already has data; demo data not added.")
                 return
             raise CommandError("The database is not empty. Use --force to add the demo data anyway.")
         ctx = marketplace_demo.DemoContext()
+        ctx.extra["products_per_shop"] = products_per_shop
         with transaction.atomic():
             for step in STEPS:
                 step(ctx)
+        from catalog.models import Product
+
         shops = len(ctx.extra.get("shops", {}))
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(ctx.users)} accounts, {shops} shops."))
+        products = Product.objects.count()
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready: {len(ctx.users)} accounts, {shops} shops, {products} products.")
+        )
         for email, *_rest in marketplace_demo.DEMO_USERS:
             self.stdout.write(f"  {email} / {marketplace_demo.DEMO_PASSWORD}")

@@ -1,0 +1,131 @@
+"""The buyer catalog's filters (django-filter): search, category, price, shipping, stock, label, shop, sort."""
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import LABEL_FILTERS, Availability, Category, LabelCode, Product
+
+SORTS = {
+    "new": ("-created_at", "-pk"),
+    "price": ("sale_price", "pk"),
+    "-price": ("-sale_price", "-pk"),
+    "discount": ("-discount_percent", "-created_at"),
+    "popular": ("-popularity", "-pk"),
+}
+
+
+# Russian inflection endings, longest first: the SQLite fallback's rough stemming, so that
+# «вигвамы» finds «вигвам» there too (PostgreSQL uses its real «russian» stemmer).
+ENDINGS = sorted(
+    "ами ями ого его ому ему ыми ими ах ях ам ям ов ев ей ой ий ый ая яя ое ее ые ие ую юю ом ем а я ы и у ю е о ь"
+    .split(), key=len, reverse=True,
+)  # fmt: skip
+
+
+def rough_stem(word: str) -> str:
+    for ending in ENDINGS:
+        if len(word) - len(ending) >= 4 and word.endswith(ending):
+            return word[: -len(ending)]
+    return word
+
+
+class ProductFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search", max_length=100)
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category"), queryset=Category.objects.select_related("parent"), to_field_name="slug",
+        method="in_category",
+        empty_label=_("All categories"),
+    )  # fmt: skip
+    price_min = django_filters.NumberFilter(
+        label=_("Price from"), field_name="sale_price", lookup_expr="gte", min_value=0, max_digits=12,
+        decimal_places=2, widget=forms.NumberInput(attrs={"placeholder": _("from"), "min": 0}),
+    )  # fmt: skip
+    price_max = django_filters.NumberFilter(
+        label=_("Price to"), field_name="sale_price", lookup_expr="lte", min_value=0, max_digits=12,
+        decimal_places=2, widget=forms.NumberInput(attrs={"placeholder": _("to"), "min": 0}),
+    )  # fmt: skip
+    free_shipping = django_filters.BooleanFilter(
+        label=_("Free shipping"), field_name="free_shipping", widget=forms.CheckboxInput, method="only_if_ticked"
+    )
+    in_stock = django_filters.BooleanFilter(
+        label=_("Ready to ship"), widget=forms.CheckboxInput, method="ready_to_ship"
+    )
+    label = django_filters.ChoiceFilter(label=_("Label"), choices=LabelCode.choices, method="with_label",
+                                        empty_label=_("Any label"))  # fmt: skip
+    shop = django_filters.CharFilter(label=_("Shop"), field_name="shop__slug", max_length=50)
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort"),
+        choices=[("new", _("New first")), ("popular", _("Popular")), ("price", _("Cheaper first")),
+                 ("-price", _("More expensive first")), ("discount", _("Biggest discount"))],
+        method="sort_by", empty_label=None,
+    )  # fmt: skip
+
+    class Meta:
+        model = Product
+        fields = []
+
+    def __init__(self, data=None, *args, category=None, **kwargs):
+        self.fixed_category = category
+        self.fuzzy = False
+        super().__init__(data, *args, **kwargs)
+        if category is not None:
+            del self.filters["category"]
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if self.fixed_category is not None:
+            queryset = self.in_category(queryset, "category", self.fixed_category)
+        if not self.is_bound or not self.form.cleaned_data.get("sort"):
+            queryset = queryset.order_by(*SORTS["new"])
+        return queryset
+
+    def search(self, queryset, name, value):
+        words = value.strip()
+        if not words:
+            return queryset
+        if settings.DB_IS_POSTGRES:
+            from django.contrib.postgres.search import SearchQuery
+
+            if self.fuzzy:  # a second try when the exact words found nothing: titles close to them
+                return queryset.filter(title__trigram_word_similar=words)
+            return queryset.filter(search_vector=SearchQuery(words, config="russian", search_type="websearch"))
+        for word in words.lower().split()[:8]:
+            queryset = queryset.filter(search_text__contains=rough_stem(word))
+        return queryset
+
+    @property
+    def can_be_fuzzy(self) -> bool:
+        return (
+            settings.DB_IS_POSTGRES and self.is_bound and bool(self.form.is_valid() and self.form.cleaned_data.get("q"))
+        )
+
+    def fuzzy_qs(self):
+        self.fuzzy = True
+        del self._qs
+        return self.qs
+
+    def in_category(self, queryset, name, category):
+        if category is None:
+            return queryset
+        ids = [category.pk, *Category.objects.filter(parent=category).values_list("pk", flat=True)]
+        return queryset.filter(category_id__in=ids)
+
+    def only_if_ticked(self, queryset, name, value):
+        return queryset.filter(free_shipping=True) if value else queryset
+
+    def ready_to_ship(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(availability=Availability.IN_STOCK, stock__gt=0) | Q(availability=Availability.NOT_TRACKED)
+        )
+
+    def with_label(self, queryset, name, value):
+        return queryset.filter(LABEL_FILTERS[value]) if value else queryset
+
+    def sort_by(self, queryset, name, value):
+        return queryset.order_by(*SORTS.get(value, SORTS["new"]))

@@ -1,0 +1,349 @@
+"""Forms of the seller cabinet's product pages; they validate input, services save it."""
+
+import os
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.utils.formats import number_format
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.images import ImageSpec, clean_image
+from marketplace.text_rules import validate_no_contacts
+from shops.models import Collection
+
+from .models import Attachment, Availability, Category, OptionChoice, OptionGroup, Product, TierKind, WholesaleTier
+from .selectors import category_choices
+from .services import MAX_IMAGES, MAX_TIERS, PRODUCT_FIELDS
+
+# Seed 001 recommends 1000 px and up; below 500 px a photo is too poor to show, so it is refused.
+PHOTO_SPEC = ImageSpec(min_width=500, min_height=500, max_width=2000, max_height=2000)
+IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
+
+ATTACHMENT_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "webp", "txt", "doc", "docx", "xls", "xlsx", "zip"]
+ATTACHMENT_MAX_SIZE = 10 * 1024 * 1024
+
+MAX_VARIANTS = 20
+VARIANT_ROWS = 6
+
+
+class MoneyField(forms.DecimalField):
+    """Rubles as people type them: «1 990,50», «1990.5» or «1990 ₽» all mean the same amount."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            for junk in ("\u00a0", "\u202f", " ", "₽"):
+                value = value.replace(junk, "")
+            value = value.replace(",", ".").replace("−", "-")
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        # A stored 1990.00 is shown as «1990»: that is what the seller typed.
+        if isinstance(value, Decimal) and value == value.to_integral_value():
+            return str(value.quantize(Decimal(1)))
+        return value
+
+
+class ProductForm(forms.ModelForm):
+    """«Основное»: everything a seller sets on the product itself, plus its collections."""
+
+    collections = forms.ModelMultipleChoiceField(
+        label=_("Collections"),
+        queryset=Collection.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("The sections of your storefront the product appears in."),
+    )
+
+    class Meta:
+        model = Product
+        fields = [
+            "title", "category", "description", "price", "discount_percent", "free_shipping",
+            "availability", "stock", "production_days", "is_enabled",
+        ]  # fmt: skip
+        field_classes = {"price": MoneyField}
+        widgets = {
+            "title": forms.TextInput(attrs={"maxlength": 120}),
+            "description": forms.Textarea(attrs={"rows": 10}),
+            "availability": forms.RadioSelect(attrs={"class": "form-check-input"}),
+            "discount_percent": forms.NumberInput(attrs={"min": 0, "max": 99}),
+            "stock": forms.NumberInput(attrs={"min": 0}),
+            "production_days": forms.NumberInput(attrs={"min": 1, "max": 365}),
+        }
+        help_texts = {
+            "category": _("A product has one category. Choose the one that fits it best."),
+            "description": _(
+                "Say in a couple of words what makes the product good, then give its sizes, colours, materials "
+                "and care. Split the text into paragraphs. Links and contacts are not allowed."
+            ),
+            "discount_percent": _(
+                "Buyers see the new price with a red discount label, and the original price struck through."
+            ),
+            "free_shipping": _("The product gets the «Free shipping» label."),
+            "is_enabled": _(
+                "A disabled product cannot be seen on the storefront or bought, not even by a direct link."
+            ),
+        }
+
+    def __init__(self, *args, shop, **kwargs):
+        super().__init__(*args, **kwargs)
+        category = self.fields["category"]
+        # Only leaves of the tree can hold products: a parent with children is an <optgroup>.
+        category.queryset = Category.objects.filter(children__isnull=True)
+        category.choices = [("", _("Choose a category")), *category_choices()]
+        price = self.fields["price"]
+        # The model has the same limits; here they read «1», not «1.00», in the error message.
+        price.validators += [MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("9999999"))]
+        self.fields["collections"].queryset = shop.collections.all()
+        if self.instance.pk:
+            self.initial.setdefault(
+                "collections", list(self.instance.collection_items.values_list("collection_id", flat=True))
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        availability = cleaned.get("availability")
+        # The same rules as the services, but pinned to the field the seller has to fill in.
+        if availability == Availability.IN_STOCK and cleaned.get("stock") is None and "stock" not in self.errors:
+            self.add_error("stock", _("Say how many pieces are in stock."))
+        if (
+            availability == Availability.MADE_TO_ORDER
+            and not cleaned.get("production_days")
+            and "production_days" not in self.errors
+        ):
+            self.add_error("production_days", _("Say how many days it takes to make the product."))
+        return cleaned
+
+    def product_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in PRODUCT_FIELDS}
+
+    def collection_ids(self) -> list[int]:
+        return [collection.pk for collection in self.cleaned_data["collections"]]
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one <input type=file multiple>; cleans to a list."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        uploads = [upload for upload in (data if isinstance(data, (list, tuple)) else [data]) if upload]
+        if not uploads and self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
+        return [super(MultipleFileField, self).clean(upload, initial) for upload in uploads]
+
+
+class ProductImagesForm(forms.Form):
+    """«Фото»: one or several photos at once; all of them are checked before any is saved."""
+
+    images = MultipleFileField(
+        label=_("Image"),
+        widget=MultipleFileInput(attrs={"accept": IMAGE_ACCEPT, "multiple": True}),
+        help_text=_(
+            "JPEG, PNG or WebP, up to 10 MB each, at least 500×500 pixels; 1000 pixels wide or more looks best. "
+            "You can choose several files at once."
+        ),
+    )
+
+    def __init__(self, *args, product, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.product = product
+
+    def clean_images(self):
+        uploads = self.cleaned_data["images"]
+        if self.product.images.count() + len(uploads) > MAX_IMAGES:
+            raise ValidationError(_("A product can have at most %(count)d images.") % {"count": MAX_IMAGES})
+        cleaned, errors = [], []
+        for upload in uploads:
+            # With several files, the message names the file that is wrong.
+            label = _("Image") if len(uploads) == 1 else upload.name
+            try:
+                cleaned.append(clean_image(upload, PHOTO_SPEC, label=label))
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
+
+
+class OptionGroupForm(forms.ModelForm):
+    """An option such as «Цвет»: its name and how the buyer picks a variant."""
+
+    class Meta:
+        model = OptionGroup
+        fields = ["name", "kind", "is_required"]
+        widgets = {"kind": forms.RadioSelect(attrs={"class": "form-check-input"})}
+        help_texts = {"name": _("For example «Colour», «Size», «Material» or «Gift wrapping».")}
+
+
+def _label_inputs(form) -> None:
+    # Rows of a table show their labels once, in the header; each input still needs its own.
+    for field in form.fields.values():
+        field.widget.attrs.setdefault("aria-label", field.label)
+
+
+class VariantForm(forms.Form):
+    """One row of an option: a variant and how much it adds to (or takes from) the price."""
+
+    name = forms.CharField(
+        label=OptionChoice._meta.get_field("name").verbose_name,
+        max_length=60,
+        required=False,
+        validators=[validate_no_contacts],
+    )
+    price_delta = MoneyField(
+        label=OptionChoice._meta.get_field("price_delta").verbose_name,
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        validators=[MinValueValidator(Decimal("-9999999")), MaxValueValidator(Decimal("9999999"))],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _label_inputs(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["name"] = " ".join((cleaned.get("name") or "").split())
+        if not cleaned["name"] and cleaned.get("price_delta") and "price_delta" not in self.errors:
+            self.add_error("name", _("Name this variant, or clear its price difference."))
+        return cleaned
+
+    def is_blank(self) -> bool:
+        return not self.cleaned_data.get("name")
+
+
+class RowsFormSet(forms.BaseFormSet):
+    """A table of rows where blank rows are ignored; a service error lands above the table."""
+
+    def add_error(self, field, error):
+        """Lets marketplace.forms.call_service() report a service's error as on a form."""
+        if field is not None:
+            raise ValueError("A formset only takes errors for the whole table.")
+        self._non_form_errors = self.error_class(
+            [*self.non_form_errors(), str(error)], error_class="nonform", renderer=self.renderer
+        )
+
+    def filled_forms(self) -> list:
+        return [form for form in self.forms if form.cleaned_data and not form.is_blank()]
+
+
+def variant_formset(data=None, *, choices=()):
+    """Rows for an option's variants: its current ones, then blank rows to add more."""
+    initial = [{"name": choice.name, "price_delta": choice.price_delta} for choice in choices]
+    formset_class = forms.formset_factory(
+        VariantForm, formset=RowsFormSet, extra=max(2, VARIANT_ROWS - len(initial)), max_num=MAX_VARIANTS,
+        absolute_max=MAX_VARIANTS, validate_max=True,
+    )  # fmt: skip
+    return formset_class(data, initial=initial, prefix="variants")
+
+
+def variants_from(formset) -> list[tuple[str, Decimal]]:
+    return [
+        (form.cleaned_data["name"], form.cleaned_data.get("price_delta") or Decimal("0"))
+        for form in formset.filled_forms()
+    ]
+
+
+class TierForm(forms.Form):
+    """One «Оптовые скидки» row: from this many pieces, a % off or a price per piece."""
+
+    min_quantity = forms.IntegerField(
+        label=WholesaleTier._meta.get_field("min_quantity").verbose_name,
+        required=False,
+        min_value=1,
+        max_value=100_000,
+        widget=forms.NumberInput(attrs={"min": 2}),
+    )
+    kind = forms.ChoiceField(label=WholesaleTier._meta.get_field("kind").verbose_name, choices=TierKind.choices)
+    value = MoneyField(
+        label=WholesaleTier._meta.get_field("value").verbose_name, max_digits=12, decimal_places=2, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _label_inputs(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        quantity, value = cleaned.get("min_quantity"), cleaned.get("value")
+        if quantity is None and value is not None and "min_quantity" not in self.errors:
+            self.add_error("min_quantity", _("Say from how many pieces this tier applies, or clear the row."))
+        if value is None and quantity is not None and "value" not in self.errors:
+            self.add_error("value", _("Give the discount or the price per piece, or clear the row."))
+        return cleaned
+
+    def is_blank(self) -> bool:
+        return self.cleaned_data.get("min_quantity") is None and self.cleaned_data.get("value") is None
+
+
+def tier_formset(data=None, *, tiers=()):
+    """Up to MAX_TIERS rows: the current tiers, then blank ones."""
+    initial = [{"min_quantity": t.min_quantity, "kind": t.kind, "value": t.value} for t in tiers]
+    formset_class = forms.formset_factory(
+        TierForm, formset=RowsFormSet, extra=max(0, MAX_TIERS - len(initial)), max_num=MAX_TIERS,
+        absolute_max=MAX_TIERS, validate_max=True,
+    )  # fmt: skip
+    return formset_class(data, initial=initial, prefix="tiers")
+
+
+def tiers_from(formset) -> list[tuple[int, str, Decimal]]:
+    return [
+        (form.cleaned_data["min_quantity"], form.cleaned_data["kind"], form.cleaned_data["value"])
+        for form in formset.filled_forms()
+    ]
+
+
+def _attachment_help() -> str:
+    return gettext("Up to 10 MB. Allowed types: %(extensions)s.") % {"extensions": ", ".join(ATTACHMENT_EXTENSIONS)}
+
+
+class AttachmentForm(forms.ModelForm):
+    """«Файлы»: an instruction, a size chart… for buyers to download from the product page."""
+
+    class Meta:
+        model = Attachment
+        fields = ["file", "title"]
+        widgets = {"file": forms.FileInput(attrs={"accept": ",".join(f".{ext}" for ext in ATTACHMENT_EXTENSIONS)})}
+        help_texts = {
+            "file": lazy(_attachment_help, str)(),
+            "title": _("What buyers see, e.g. «Care instructions». Leave empty to use the file's name."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+        self.fields["file"].validators.append(FileExtensionValidator(ATTACHMENT_EXTENSIONS))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > ATTACHMENT_MAX_SIZE:
+            raise ValidationError(
+                _("%(label)s is %(size)s MB; the limit is %(limit)d MB.")
+                % {
+                    "label": upload.name,
+                    "size": number_format(upload.size / 1024 / 1024, 1),
+                    "limit": ATTACHMENT_MAX_SIZE // 1024 // 1024,
+                },
+                code="too_large",
+            )
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if not cleaned.get("title") and upload and "title" not in self.errors:
+            cleaned["title"] = os.path.splitext(os.path.basename(upload.name))[0][:100] or upload.name[:100]
+        return cleaned

@@ -1,0 +1,374 @@
+"""Writes of the catalog app: products and everything a seller sets on them, likes, views, labels."""
+
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from marketplace.money import format_rub, percent_of, to_money
+from marketplace.pagecache import bump_generation
+from shops.models import Collection, Shop
+
+from .exceptions import CatalogError
+from .models import (
+    Attachment,
+    Availability,
+    CollectionItem,
+    OptionChoice,
+    OptionGroup,
+    Product,
+    ProductImage,
+    ProductLike,
+    ProductView,
+    TierKind,
+    WholesaleTier,
+)
+
+MAX_IMAGES = 10
+MAX_ATTACHMENTS = 5
+MAX_TIERS = 6
+NEW_LABEL_DAYS = 5
+HIT_LABEL_SALES = 3
+
+PRODUCT_FIELDS = {
+    "category", "title", "description", "price", "discount_percent", "free_shipping",
+    "availability", "stock", "production_days", "is_enabled",
+}  # fmt: skip
+
+
+def _catalog_changed() -> None:
+    """Cached anonymous pages show the change as soon as it is committed."""
+    transaction.on_commit(bump_generation)
+
+
+def _popularity():
+    # Sales weigh most, then likes, then views (seed 001 lists the ingredients of popularity).
+    return F("sales_count") * 20 + F("likes_count") * 5 + F("views_count")
+
+
+def _normalise_availability(fields: dict) -> None:
+    availability = fields.get("availability")
+    if availability == Availability.IN_STOCK:
+        if fields.get("stock") is None:
+            raise CatalogError(_("Say how many pieces are in stock."))
+    elif availability == Availability.MADE_TO_ORDER:
+        if not fields.get("production_days"):
+            raise CatalogError(_("Say how many days it takes to make the product."))
+        fields["stock"] = None
+    elif availability == Availability.NOT_TRACKED:
+        fields["stock"] = None
+
+
+def _refresh_derived(product: Product) -> None:
+    """Keep the stored sale price, search text and search vector in step with the product."""
+    product.sale_price = to_money(product.price - percent_of(product.price, product.discount_percent))
+    product.search_text = f"{product.title}\n{product.description}".lower()
+    product.save(update_fields=["sale_price", "search_text", "updated_at"])
+    if settings.DB_IS_POSTGRES:
+        from django.contrib.postgres.search import SearchVector
+
+        Product.objects.filter(pk=product.pk).update(
+            search_vector=SearchVector("title", weight="A", config="russian")
+            + SearchVector("description", weight="B", config="russian")
+        )
+
+
+@transaction.atomic
+def product_create(*, shop: Shop, **fields) -> Product:
+    """A new product of the shop; it stays off until the seller enables it (after a preview)."""
+    _catalog_changed()
+    unknown = set(fields) - PRODUCT_FIELDS
+    if unknown:
+        raise ValueError(f"Unknown product fields: {sorted(unknown)}")
+    _normalise_availability(fields)
+    product = Product.objects.create(shop=shop, **fields)
+    _refresh_derived(product)
+    return product
+
+
+@transaction.atomic
+def product_update(*, product: Product, **fields) -> Product:
+    _catalog_changed()
+    unknown = set(fields) - PRODUCT_FIELDS
+    if unknown:
+        raise ValueError(f"Unknown product fields: {sorted(unknown)}")
+    merged = {"availability": product.availability, "stock": product.stock,
+              "production_days": product.production_days, **fields}  # fmt: skip
+    _normalise_availability(merged)
+    for key in ("availability", "stock", "production_days"):
+        fields[key] = merged[key]
+    for key, value in fields.items():
+        setattr(product, key, value)
+    product.save(update_fields=[*fields, "updated_at"])
+    _refresh_derived(product)
+    return product
+
+
+@transaction.atomic
+def product_save(*, shop: Shop, product: Product | None, fields: dict, collection_ids: Iterable[int]) -> Product:
+    """The cabinet's product form: the product and its collections together, or nothing."""
+    if product is None:
+        product = product_create(shop=shop, **fields)
+    else:
+        product = product_update(product=product, **fields)
+    product_set_collections(product=product, collection_ids=collection_ids)
+    return product
+
+
+@transaction.atomic
+def products_set_enabled(*, shop: Shop, product_ids: Iterable[int], enabled: bool) -> int:
+    """Bulk «Включить/Выключить»; only this shop's products are touched."""
+    _catalog_changed()
+    return Product.objects.filter(shop=shop, pk__in=list(product_ids)).update(
+        is_enabled=enabled, updated_at=timezone.now()
+    )
+
+
+def _set_cover(product: Product) -> None:
+    first = product.images.order_by("position", "pk").first()
+    Product.objects.filter(pk=product.pk).update(cover=first)
+    product.cover = first
+
+
+@transaction.atomic
+def product_image_add(*, product: Product, image) -> ProductImage:
+    """Add a photo (already checked by marketplace.images); thumbnails are made right away."""
+    _catalog_changed()
+    if product.images.count() >= MAX_IMAGES:
+        raise CatalogError(_("A product can have at most %(count)d images.") % {"count": MAX_IMAGES})
+    last = product.images.order_by("-position").values_list("position", flat=True).first()
+    photo = ProductImage(product=product, position=0 if last is None else last + 1)
+    photo.image.save(image.name, image, save=False)
+    photo.save()
+    _set_cover(product)
+    return photo
+
+
+@transaction.atomic
+def product_images_add(*, product: Product, images: Sequence) -> list[ProductImage]:
+    """Several photos at once: all of them, or none (a bad one rolls the others back)."""
+    return [product_image_add(product=product, image=image) for image in images]
+
+
+@transaction.atomic
+def product_image_delete(*, photo: ProductImage) -> None:
+    _catalog_changed()
+    product = photo.product
+    storage, name = photo.image.storage, photo.image.name
+    photo.delete()
+    _set_cover(product)
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def product_images_reorder(*, product: Product, ordered_ids: Sequence[int]) -> None:
+    """Put the photos in this order; the first becomes the cover."""
+    _catalog_changed()
+    photos = {photo.pk: photo for photo in product.images.all()}
+    if set(ordered_ids) != set(photos):
+        raise CatalogError(_("The list of images is out of date; reload the page."))
+    for position, pk in enumerate(ordered_ids):
+        photos[pk].position = position
+    ProductImage.objects.bulk_update(photos.values(), ["position"])
+    _set_cover(product)
+
+
+@transaction.atomic
+def option_group_save(
+    *, product: Product, group: OptionGroup | None = None, name: str, kind: str, is_required: bool,
+    choices: Sequence[tuple[str, Decimal]],
+) -> OptionGroup:  # fmt: skip
+    """Create or replace an option (e.g. «Цвет») with its variants and price differences."""
+    _catalog_changed()
+    names = [choice_name.strip() for choice_name, _delta in choices]
+    if len(names) < 2 and kind != "checkbox":
+        raise CatalogError(_("An option needs at least two variants to choose from."))
+    if not names:
+        raise CatalogError(_("Add at least one variant."))
+    if len({n.casefold() for n in names}) != len(names):
+        raise CatalogError(_("Variant names of one option must differ."))
+    for choice_name, delta in choices:
+        if product.price + delta <= 0:
+            raise CatalogError(
+                _("With «%(name)s» the price would be %(price)s; it must stay above zero.")
+                % {"name": choice_name, "price": format_rub(product.price + delta)}
+            )
+    if group is None:
+        last = product.option_groups.order_by("-position").values_list("position", flat=True).first()
+        group = OptionGroup(product=product, position=0 if last is None else last + 1)
+    elif group.product_id != product.pk:
+        raise CatalogError(_("This option belongs to another product."))
+    group.name, group.kind, group.is_required = name, kind, is_required
+    group.save()
+    group.choices.all().delete()
+    OptionChoice.objects.bulk_create(
+        OptionChoice(group=group, name=n, price_delta=d, position=i) for i, (n, d) in enumerate(choices)
+    )
+    return group
+
+
+@transaction.atomic
+def option_group_delete(*, group: OptionGroup) -> None:
+    _catalog_changed()
+    group.delete()
+
+
+@transaction.atomic
+def wholesale_tiers_set(*, product: Product, tiers: Sequence[tuple[int, str, Decimal]]) -> list[WholesaleTier]:
+    """Replace the product's «Оптовые скидки». Each bigger quantity must be a better deal."""
+    _catalog_changed()
+    tiers = sorted(tiers, key=lambda tier: tier[0])
+    if len(tiers) > MAX_TIERS:
+        raise CatalogError(_("At most %(count)d wholesale tiers.") % {"count": MAX_TIERS})
+    quantities = [quantity for quantity, _kind, _value in tiers]
+    if len(set(quantities)) != len(quantities):
+        raise CatalogError(_("Each wholesale tier needs its own quantity."))
+    previous_unit = product.price
+    for quantity, kind, value in tiers:
+        if quantity < 2:
+            raise CatalogError(_("Wholesale tiers start from 2 pieces."))
+        if kind == TierKind.PERCENT:
+            if not (1 <= value <= 99) or value != value.to_integral_value():
+                raise CatalogError(_("A wholesale discount is a whole number from 1 to 99 %."))
+            unit = to_money(product.price - percent_of(product.price, value))
+        else:
+            if value <= 0 or value >= product.price:
+                raise CatalogError(
+                    _("The price per piece from %(qty)d pcs must be below the product price %(price)s.")
+                    % {"qty": quantity, "price": format_rub(product.price)}
+                )
+            unit = to_money(value)
+        if unit > previous_unit:
+            raise CatalogError(
+                _("From %(qty)d pcs the price per piece (%(unit)s) is higher than for fewer pieces: "
+                  "a bigger order must not cost more per piece.")
+                % {"qty": quantity, "unit": format_rub(unit)}
+            )  # fmt: skip
+        previous_unit = unit
+    product.wholesale_tiers.all().delete()
+    return WholesaleTier.objects.bulk_create(
+        WholesaleTier(product=product, min_quantity=quantity, kind=kind, value=value) for quantity, kind, value in tiers
+    )
+
+
+@transaction.atomic
+def attachment_add(*, product: Product, title: str, file) -> Attachment:
+    _catalog_changed()
+    if product.attachments.count() >= MAX_ATTACHMENTS:
+        raise CatalogError(_("A product can have at most %(count)d files.") % {"count": MAX_ATTACHMENTS})
+    attachment = Attachment(product=product, title=title, size=file.size)
+    attachment.file.save(file.name, file, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def attachment_delete(*, attachment: Attachment) -> None:
+    _catalog_changed()
+    storage, name = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def collection_items_set(*, collection: Collection, product_ids: Sequence[int]) -> None:
+    """The collection's products, in this order; only products of the collection's shop."""
+    _catalog_changed()
+    ids = list(dict.fromkeys(product_ids))
+    found = set(Product.objects.filter(shop_id=collection.shop_id, pk__in=ids).values_list("pk", flat=True))
+    if found != set(ids):
+        raise CatalogError(_("Only your shop's products can be added to a collection."))
+    collection.items.all().delete()
+    CollectionItem.objects.bulk_create(
+        CollectionItem(collection=collection, product_id=pk, position=i) for i, pk in enumerate(ids)
+    )
+
+
+@transaction.atomic
+def product_set_collections(*, product: Product, collection_ids: Iterable[int]) -> None:
+    """Put the product in exactly these collections of its shop (appended at their end)."""
+    _catalog_changed()
+    wanted = set(collection_ids)
+    own = set(Collection.objects.filter(shop_id=product.shop_id, pk__in=wanted).values_list("pk", flat=True))
+    if own != wanted:
+        raise CatalogError(_("Only your shop's collections can hold your products."))
+    CollectionItem.objects.filter(product=product).exclude(collection_id__in=wanted).delete()
+    present = set(CollectionItem.objects.filter(product=product).values_list("collection_id", flat=True))
+    for collection_id in wanted - present:
+        last = CollectionItem.objects.filter(collection_id=collection_id).order_by("-position").first()
+        CollectionItem.objects.create(
+            collection_id=collection_id, product=product, position=(last.position + 1) if last else 0
+        )
+
+
+@transaction.atomic
+def product_like_toggle(*, user, product: Product) -> bool:
+    """Like or unlike; returns whether the product is liked now."""
+    deleted, _rows = ProductLike.objects.filter(user=user, product=product).delete()
+    if deleted:
+        Product.objects.filter(pk=product.pk).update(likes_count=F("likes_count") - 1)
+        liked = False
+    else:
+        try:
+            with transaction.atomic():
+                ProductLike.objects.create(user=user, product=product)
+        except IntegrityError:  # a double click: it is liked already
+            return True
+        Product.objects.filter(pk=product.pk).update(likes_count=F("likes_count") + 1)
+        liked = True
+    Product.objects.filter(pk=product.pk).update(popularity=_popularity())
+    return liked
+
+
+def product_view_record(*, product_id: int, visitor: str, day: date) -> bool:
+    """Count a visitor's view once a day; True when this view was counted.
+
+    One INSERT … ON CONFLICT DO NOTHING (PostgreSQL and SQLite both have it) tells in a single
+    round trip whether the view is new, so the product page stays cheap.
+    """
+    table = ProductView._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (product_id, visitor, day) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",  # noqa: S608
+            [product_id, visitor[:64], day],
+        )
+        created = cursor.rowcount == 1
+    if created:
+        Product.objects.filter(pk=product_id).update(views_count=F("views_count") + 1, popularity=_popularity() + 1)
+    return created
+
+
+@transaction.atomic
+def labels_refresh(*, now=None) -> dict[str, int]:
+    """The periodic job: «Новинка» for 5 days after creation, «Хит» from 3 sales."""
+    _catalog_changed()
+    now = now or timezone.now()
+    new_since = now - timedelta(days=NEW_LABEL_DAYS)
+    counts = {
+        "new_on": Product.objects.filter(is_new=False, created_at__gte=new_since).update(is_new=True),
+        "new_off": Product.objects.filter(is_new=True, created_at__lt=new_since).update(is_new=False),
+        "hit_on": Product.objects.filter(is_hit=False, sales_count__gte=HIT_LABEL_SALES).update(is_hit=True),
+        "hit_off": Product.objects.filter(is_hit=True, sales_count__lt=HIT_LABEL_SALES).update(is_hit=False),
+    }
+    ProductView.objects.filter(day__lt=(now - timedelta(days=2)).date()).delete()
+    return counts
+
+
+@transaction.atomic
+def products_set_reseller(*, product_ids: Iterable[int], value: bool) -> int:
+    """Admin only: «Официальный реселлер», given for a document the seller provided."""
+    _catalog_changed()
+    products = Product.objects.filter(pk__in=list(product_ids))
+    if value:
+        missing = products.filter(Q(reseller_document="") | Q(reseller_document__isnull=True))
+        if missing.exists():
+            raise CatalogError(
+                _("Attach the seller's reseller document first: %(titles)s.")
+                % {"titles": ", ".join(missing.values_list("title", flat=True)[:5])}
+            )
+    return products.update(is_official_reseller=value)

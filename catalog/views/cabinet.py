@@ -1,0 +1,319 @@
+"""Seller cabinet «Товары»: the product table and a product's tabs (main, photos, options, tiers, files)."""
+
+import copy
+import re
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from marketplace.forms import call_service
+from marketplace.money import ZERO, to_money
+from shops.views.cabinet import seller_required
+
+from .. import services
+from ..exceptions import CatalogError
+from ..forms import (
+    AttachmentForm,
+    OptionGroupForm,
+    ProductForm,
+    ProductImagesForm,
+    tier_formset,
+    tiers_from,
+    variant_formset,
+    variants_from,
+)
+from ..models import Product
+from ..pricing import DiscountSource, price_line, tier_unit_price
+
+PER_PAGE = 25
+# ?sort= key → the column it orders by; price sorts by what the buyer pays (after the discount).
+SORTS = {"title": "title", "price": "sale_price", "views": "views_count", "likes": "likes_count",
+         "created": "created_at"}  # fmt: skip
+DEFAULT_SORT = "-created"
+SORT_CHOICES = [
+    ("-created", gettext_lazy("Newest first")), ("created", gettext_lazy("Oldest first")),
+    ("title", gettext_lazy("Title, A to Z")), ("-title", gettext_lazy("Title, Z to A")),
+    ("price", gettext_lazy("Cheapest first")), ("-price", gettext_lazy("Most expensive first")),
+    ("-views", gettext_lazy("Most viewed first")), ("views", gettext_lazy("Least viewed first")),
+    ("-likes", gettext_lazy("Most liked first")), ("likes", gettext_lazy("Least liked first")),
+]  # fmt: skip
+STATUSES = {"on": True, "off": False}
+LIST_FIELDS = [
+    "id", "shop", "title", "price", "discount_percent", "sale_price", "availability", "stock", "production_days",
+    "is_enabled", "is_hidden_by_moderation", "views_count", "likes_count", "created_at", "cover", "cover__image",
+    "cover__width", "cover__height",  # ImageField reads its dimension fields when it is loaded
+]  # fmt: skip
+
+
+def _ints(values) -> list[int]:
+    found = []
+    for value in values:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            continue
+        if 0 < number < 2**63:  # a database id; anything else cannot match and must not overflow
+            found.append(number)
+    return found
+
+
+def _data(request):
+    """(POST, FILES) of a submitted form, (None, None) on GET: an empty POST still gets its errors."""
+    return (request.POST, request.FILES) if request.method == "POST" else (None, None)
+
+
+def _product(shop, pk) -> Product:
+    """Only the seller's own product; any other id is a 404."""
+    return get_object_or_404(shop.products, pk=pk)
+
+
+def _columns(sort: str) -> dict:
+    """For each sortable column: the ?sort= a click on its header sets, and how it is sorted now."""
+    columns = {}
+    for key in SORTS:
+        if sort == key:
+            columns[key] = {"next": f"-{key}", "state": "asc"}
+        elif sort == f"-{key}":
+            columns[key] = {"next": key, "state": "desc"}
+        else:
+            # Names read A→Я first; numbers and dates show the biggest and newest first.
+            columns[key] = {"next": key if key == "title" else f"-{key}", "state": ""}
+    return columns
+
+
+@seller_required
+def product_list(request, shop):
+    sort = request.GET.get("sort", DEFAULT_SORT)
+    if sort.removeprefix("-") not in SORTS:
+        sort = DEFAULT_SORT
+    status = request.GET.get("status", "all")
+    if status not in STATUSES:
+        status = "all"
+    query = " ".join(request.GET.get("q", "").split())[:120]
+
+    products = shop.products.select_related("cover").only(*LIST_FIELDS)
+    if status != "all":
+        products = products.filter(is_enabled=STATUSES[status])
+    if query:
+        # iregex, not icontains: SQLite's LIKE folds ASCII only, Python's regex folds Cyrillic too.
+        products = products.filter(title__iregex=re.escape(query))
+    field = SORTS[sort.removeprefix("-")]
+    ordering = [f"-{field}" if sort.startswith("-") else field, "-pk"]
+    page = Paginator(products.order_by(*ordering), PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "catalog/cabinet/products.html",
+        {
+            "shop": shop, "page": page, "products": page.object_list, "sort": sort, "status": status,
+            "query": query, "columns": _columns(sort), "sort_choices": SORT_CHOICES,
+            "filtered": bool(query) or status != "all",
+        },
+    )  # fmt: skip
+
+
+@seller_required
+@require_POST
+def product_bulk(request, shop):
+    """«Включить / Выключить» for the ticked products; ids of other shops are ignored by the service."""
+    action = request.POST.get("action")
+    ids = _ints(request.POST.getlist("ids"))
+    if action not in ("enable", "disable"):
+        messages.error(request, _("Choose whether to enable or disable the ticked products."))
+    elif not ids:
+        messages.warning(request, _("Tick the products first."))
+    else:
+        count = services.products_set_enabled(shop=shop, product_ids=ids, enabled=action == "enable")
+        if action == "enable":
+            text = ngettext("%(count)d product enabled.", "%(count)d products enabled.", count)
+        else:
+            text = ngettext("%(count)d product disabled.", "%(count)d products disabled.", count)
+        messages.success(request, text % {"count": count})
+    back = request.POST.get("next", "")
+    list_url = reverse("catalog:cabinet-products")
+    # Back to the same filtered page, but never anywhere outside the product table.
+    return redirect(back if back.startswith(list_url + "?") else list_url)
+
+
+@seller_required
+@require_http_methods(["GET", "POST"])
+def product_edit(request, shop, pk=None):
+    product = _product(shop, pk) if pk else None
+    # The form gets a copy: an invalid form must not rename the product in the page's header.
+    form = ProductForm(_data(request)[0], instance=copy.copy(product), shop=shop)
+    if request.method == "POST" and form.is_valid():
+        saved = call_service(
+            form, services.product_save, shop=shop, product=product, fields=form.product_fields(),
+            collection_ids=form.collection_ids(),
+        )  # fmt: skip
+        if saved:
+            if product is None and not saved.is_enabled:
+                messages.success(
+                    request,
+                    _("Product «%(title)s» created. Add its photos, then enable it when everything is ready.")
+                    % {"title": saved.title},
+                )
+            elif product is None:
+                messages.success(request, _("Product «%(title)s» created and enabled.") % {"title": saved.title})
+            else:
+                messages.success(request, _("Saved."))
+            return redirect("catalog:cabinet-product-edit", pk=saved.pk)
+    return render(request, "catalog/cabinet/product_form.html", {"shop": shop, "product": product, "form": form})
+
+
+@seller_required
+@require_http_methods(["GET", "POST"])
+def product_images(request, shop, pk):
+    product = _product(shop, pk)
+    form = ProductImagesForm(*_data(request), product=product)
+    if request.method == "POST" and form.is_valid():
+        added = call_service(form, services.product_images_add, product=product, images=form.cleaned_data["images"])
+        if added:
+            count = len(added)
+            messages.success(request, ngettext("%(count)d photo added.", "%(count)d photos added.", count) % {
+                "count": count})  # fmt: skip
+            return redirect("catalog:cabinet-product-images", pk=product.pk)
+    photos = list(product.images.all())
+    return render(
+        request,
+        "catalog/cabinet/product_images.html",
+        {"shop": shop, "product": product, "form": form, "photos": photos, "max_images": services.MAX_IMAGES},
+    )
+
+
+@seller_required
+@require_POST
+def product_image_delete(request, shop, pk, image_pk):
+    product = _product(shop, pk)
+    services.product_image_delete(photo=get_object_or_404(product.images, pk=image_pk))
+    messages.success(request, _("Photo deleted."))
+    return redirect("catalog:cabinet-product-images", pk=product.pk)
+
+
+@seller_required
+@require_POST
+def product_image_move(request, shop, pk, image_pk):
+    """Move a photo one place left or right, or to the front (it becomes the cover)."""
+    product = _product(shop, pk)
+    photo = get_object_or_404(product.images, pk=image_pk)
+    order = list(product.images.values_list("pk", flat=True))
+    index = order.index(photo.pk)
+    target = {"left": index - 1, "right": index + 1, "first": 0}.get(request.POST.get("direction"), index)
+    target = max(0, min(target, len(order) - 1))
+    order.insert(target, order.pop(index))
+    try:
+        services.product_images_reorder(product=product, ordered_ids=order)
+    except CatalogError as error:
+        messages.error(request, str(error))
+    return redirect("catalog:cabinet-product-images", pk=product.pk)
+
+
+@seller_required
+@require_http_methods(["GET", "POST"])
+def product_options(request, shop, pk, group_pk=None):
+    """The product's options, with a form to add one (or to edit the one in the URL)."""
+    product = _product(shop, pk)
+    group = get_object_or_404(product.option_groups, pk=group_pk) if group_pk else None
+    data = _data(request)[0]
+    form = OptionGroupForm(data, instance=copy.copy(group))
+    variants = variant_formset(data, choices=group.choices.all() if group else ())
+    # Both are validated, so that every mistake shows at once.
+    if request.method == "POST" and all([form.is_valid(), variants.is_valid()]):
+        saved = call_service(
+            form, services.option_group_save, product=product, group=group, name=form.cleaned_data["name"],
+            kind=form.cleaned_data["kind"], is_required=form.cleaned_data["is_required"],
+            choices=variants_from(variants),
+        )  # fmt: skip
+        if saved:
+            messages.success(request, _("Option «%(name)s» saved.") % {"name": saved.name})
+            return redirect("catalog:cabinet-product-options", pk=product.pk)
+    groups = product.option_groups.prefetch_related("choices")
+    return render(
+        request,
+        "catalog/cabinet/product_options.html",
+        {"shop": shop, "product": product, "group": group, "groups": groups, "form": form, "variants": variants},
+    )
+
+
+@seller_required
+@require_POST
+def product_option_delete(request, shop, pk, group_pk):
+    product = _product(shop, pk)
+    group = get_object_or_404(product.option_groups, pk=group_pk)
+    services.option_group_delete(group=group)
+    messages.success(request, _("Option «%(name)s» deleted.") % {"name": group.name})
+    return redirect("catalog:cabinet-product-options", pk=product.pk)
+
+
+def _tier_preview(product, tiers) -> list[dict]:
+    """What each tier means in rubles: the price per piece and the total for that many pieces."""
+    rows = []
+    for tier in tiers:
+        unit = tier_unit_price(tier, product.price, ZERO)
+        line = price_line(product=product, quantity=tier.min_quantity, tiers=tiers)
+        rows.append({
+            "quantity": tier.min_quantity, "unit": unit, "total": to_money(unit * tier.min_quantity),
+            "full": to_money(product.price * tier.min_quantity),
+            # Discounts do not stack: if the product discount is bigger, the buyer gets it instead.
+            "product_discount_wins": line.source == DiscountSource.PRODUCT,
+        })  # fmt: skip
+    return rows
+
+
+@seller_required
+@require_http_methods(["GET", "POST"])
+def product_wholesale(request, shop, pk):
+    product = _product(shop, pk)
+    tiers = list(product.wholesale_tiers.all())
+    formset = tier_formset(_data(request)[0], tiers=tiers)
+    if request.method == "POST" and formset.is_valid():
+        # An empty list of tiers is a success too (all rows cleared), hence «is not None».
+        saved = call_service(formset, services.wholesale_tiers_set, product=product, tiers=tiers_from(formset))
+        if saved is not None:
+            messages.success(request, _("Wholesale discounts saved."))
+            return redirect("catalog:cabinet-product-wholesale", pk=product.pk)
+    return render(
+        request,
+        "catalog/cabinet/product_wholesale.html",
+        {"shop": shop, "product": product, "formset": formset, "preview": _tier_preview(product, tiers)},
+    )
+
+
+@seller_required
+@require_http_methods(["GET", "POST"])
+def product_files(request, shop, pk):
+    product = _product(shop, pk)
+    form = AttachmentForm(*_data(request))
+    if request.method == "POST" and form.is_valid():
+        attachment = call_service(
+            form, services.attachment_add, product=product, title=form.cleaned_data["title"],
+            file=form.cleaned_data["file"],
+        )  # fmt: skip
+        if attachment:
+            messages.success(request, _("File «%(title)s» attached.") % {"title": attachment.title})
+            return redirect("catalog:cabinet-product-files", pk=product.pk)
+    return render(
+        request,
+        "catalog/cabinet/product_files.html",
+        {
+            "shop": shop,
+            "product": product,
+            "form": form,
+            "attachments": list(product.attachments.all()),
+            "max_attachments": services.MAX_ATTACHMENTS,
+        },  # fmt: skip
+    )
+
+
+@seller_required
+@require_POST
+def product_file_delete(request, shop, pk, file_pk):
+    product = _product(shop, pk)
+    attachment = get_object_or_404(product.attachments, pk=file_pk)
+    services.attachment_delete(attachment=attachment)
+    messages.success(request, _("File «%(title)s» deleted.") % {"title": attachment.title})
+    return redirect("catalog:cabinet-product-files", pk=product.pk)
