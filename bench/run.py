@@ -25,7 +25,8 @@ TARGETS = {  # name: (path, cached?, target % of the ceiling)
     "catalog (uncached)": ("/catalog/", False, 7),
     "category (uncached)": ("/catalog/{category}/", False, 7),
     "search (uncached)": ("/catalog/?q=%D0%BF%D0%BB%D0%B5%D0%B4", False, 7),  # ?q=плед
-    "product page": ("/p/{product}/", False, 12),
+    "product page (uncached)": ("/p/{product}/", False, 12),
+    "product page (anonymous, cached)": ("/p/{product}/", True, 12),
     "catalog (anonymous, cached)": ("/catalog/", True, 50),
     "category (anonymous, cached)": ("/catalog/{category}/", True, 50),
 }

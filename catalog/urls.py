@@ -12,6 +12,7 @@ urlpatterns = [
     path("catalog/<slug:slug>/", storefront.category, name="category"),
     path("p/<int:pk>/", storefront.product, name="product"),
     path("p/<int:pk>/like/", storefront.product_like, name="product-like"),
+    path("p/<int:pk>/seen/", storefront.product_seen, name="product-seen"),
     path("cabinet/products/", include("catalog.cabinet_urls")),
     path(
         "cabinet/products/<int:pk>/preview/",

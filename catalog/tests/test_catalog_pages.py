@@ -170,12 +170,27 @@ def test_product_page_vacation_notice(client):
 
 def test_views_are_counted_once_per_visitor_per_day(client):
     product = ProductFactory()
-    client.get(f"/p/{product.pk}/")
-    client.get(f"/p/{product.pk}/")
-    client.get(f"/p/{product.pk}/", REMOTE_ADDR="10.1.1.1")
+    page = client.get(f"/p/{product.pk}/").content.decode()
+    assert f'hx-post="/p/{product.pk}/seen/"' in page  # the page reports itself seen from the browser
+    assert client.post(f"/p/{product.pk}/seen/").status_code == 204
+    client.post(f"/p/{product.pk}/seen/")
+    client.post(f"/p/{product.pk}/seen/", REMOTE_ADDR="10.1.1.1")
     product.refresh_from_db()
     assert product.views_count == 2
     assert ProductView.objects.count() == 2
+    assert client.get(f"/p/{product.pk}/seen/").status_code == 405
+
+
+def test_a_hidden_product_is_not_counted(client):
+    product = ProductFactory(is_enabled=False)
+    assert client.post(f"/p/{product.pk}/seen/").status_code == 404
+    assert not ProductView.objects.exists()
+
+
+def test_anonymous_product_page_comes_from_the_cache(client):
+    product = ProductFactory()
+    assert client.get(f"/p/{product.pk}/")["X-Page-Cache"] == "miss"
+    assert client.get(f"/p/{product.pk}/")["X-Page-Cache"] == "hit"
 
 
 def test_like_with_htmx_and_without(client):

@@ -5,9 +5,11 @@ import hashlib
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from marketplace.pagecache import GENERATION_KEY, cache_for_anonymous
@@ -96,9 +98,11 @@ def _catalog(request, category=None):
         "filter": product_filter,
         "page": page,
         "category": category,
-        "categories": _category_tree(),
+        # Called by the template only when the cached sidebar must be rendered again.
+        "categories": _category_tree,
         "query_string": query.urlencode(),
         "generation": _generation(),
+        "search_words": request.GET.get("q", "").strip()[:100],
     }
     return render(request, "catalog/catalog.html", context)
 
@@ -147,10 +151,20 @@ def _product_context(request, product, *, preview=False):
     }
 
 
+@cache_for_anonymous(timeout=120)
 def product(request, pk):
-    product = product_get_visible(pk=pk)
-    services.product_view_record(product_id=product.pk, visitor=_visitor(request), day=timezone.localdate())
-    return render(request, "catalog/product.html", _product_context(request, product))
+    return render(request, "catalog/product.html", _product_context(request, product_get_visible(pk=pk)))
+
+
+@csrf_exempt  # a counter bump, once per visitor and day: nothing for a forged request to gain
+@require_POST
+def product_seen(request, pk):
+    """«Просмотры»: the product page reports itself seen from the browser, so robots that do
+    not run scripts do not count, and the page itself can come from the cache."""
+    if not Product.objects.visible().filter(pk=pk).exists():
+        raise Http404
+    services.product_view_record(product_id=pk, visitor=_visitor(request), day=timezone.localdate())
+    return HttpResponse(status=204)
 
 
 def product_preview(request, shop, pk):
