@@ -2,7 +2,7 @@ from django.urls import include, path
 
 from shops.views.cabinet import seller_required
 
-from .views import storefront
+from .views import cabinet, storefront
 
 app_name = "catalog"
 
@@ -14,6 +14,11 @@ urlpatterns = [
     path("p/<int:pk>/like/", storefront.product_like, name="product-like"),
     path("p/<int:pk>/seen/", storefront.product_seen, name="product-seen"),
     path("cabinet/products/", include("catalog.cabinet_urls")),
+    path(
+        "cabinet/collections/<int:pk>/products/",
+        cabinet.collection_products,
+        name="cabinet-collection-products",
+    ),
     path(
         "cabinet/products/<int:pk>/preview/",
         seller_required(storefront.product_preview),

@@ -317,3 +317,37 @@ def product_file_delete(request, shop, pk, file_pk):
     services.attachment_delete(attachment=attachment)
     messages.success(request, _("File «%(title)s» deleted.") % {"title": attachment.title})
     return redirect("catalog:cabinet-product-files", pk=product.pk)
+
+
+@seller_required
+@require_http_methods(["GET", "POST"])
+def collection_products(request, shop, pk):
+    """A collection's products in the order buyers see them: add, move, remove."""
+    collection = get_object_or_404(shop.collections, pk=pk)
+    order = list(collection.items.order_by("position", "pk").values_list("product_id", flat=True))
+    if request.method == "POST":
+        action, product_id = request.POST.get("action", ""), _ints([request.POST.get("product")])
+        if product_id:
+            product_id = product_id[0]
+            if action == "add" and product_id not in order:
+                order.append(product_id)
+            elif action == "remove" and product_id in order:
+                order.remove(product_id)
+            elif action in ("up", "down") and product_id in order:
+                index = order.index(product_id)
+                other = index - 1 if action == "up" else index + 1
+                if 0 <= other < len(order):
+                    order[index], order[other] = order[other], order[index]
+            try:
+                services.collection_items_set(collection=collection, product_ids=order)
+            except CatalogError as error:
+                messages.error(request, str(error))
+            return redirect("catalog:cabinet-collection-products", pk=collection.pk)
+    by_id = {p.pk: p for p in shop.products.filter(pk__in=order).select_related("cover")}
+    members = [by_id[product_id] for product_id in order if product_id in by_id]
+    others = shop.products.exclude(pk__in=order).order_by("title").only("pk", "title")
+    return render(
+        request,
+        "catalog/cabinet/collection_products.html",
+        {"shop": shop, "collection": collection, "members": members, "others": others},
+    )
