@@ -1,6 +1,5 @@
 """Reads of the catalog app that pages share."""
 
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
 from .models import Category, OptionGroup, Product
@@ -23,16 +22,16 @@ def category_choices() -> list:
 
 
 def product_for_page(queryset, *, pk: int) -> Product:
-    """A product with everything its page shows, in a fixed number of queries."""
-    return get_object_or_404(
-        queryset.select_related("shop", "shop__vacation", "category", "category__parent").prefetch_related(
-            "images",
-            Prefetch("option_groups", queryset=OptionGroup.objects.prefetch_related("choices")),
-            "wholesale_tiers",
-            "attachments",
-        ),
-        pk=pk,
-    )
+    """A product with its shop and category, in one query.
+
+    Photos, options, tiers and files are read by the page's cached fragments only when those
+    must be rendered again (their keys change with ``product.updated_at``).
+    """
+    return get_object_or_404(queryset.select_related("shop", "shop__vacation", "category", "category__parent"), pk=pk)
+
+
+def option_groups_for_page(product: Product) -> list[OptionGroup]:
+    return list(product.option_groups.prefetch_related("choices"))
 
 
 def product_get_visible(*, pk: int) -> Product:

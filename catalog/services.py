@@ -46,6 +46,11 @@ def _catalog_changed() -> None:
     transaction.on_commit(bump_generation)
 
 
+def _touch(product: Product) -> None:
+    """The product changed (photos, options, tiers, files): its cached page parts are stale."""
+    Product.objects.filter(pk=product.pk).update(updated_at=timezone.now())
+
+
 def _popularity():
     # Sales weigh most, then likes, then views (seed 001 lists the ingredients of popularity).
     return F("sales_count") * 20 + F("likes_count") * 5 + F("views_count")
@@ -139,6 +144,7 @@ def _set_cover(product: Product) -> None:
 def product_image_add(*, product: Product, image) -> ProductImage:
     """Add a photo (already checked by marketplace.images); thumbnails are made right away."""
     _catalog_changed()
+    _touch(product)
     if product.images.count() >= MAX_IMAGES:
         raise CatalogError(_("A product can have at most %(count)d images.") % {"count": MAX_IMAGES})
     last = product.images.order_by("-position").values_list("position", flat=True).first()
@@ -158,6 +164,7 @@ def product_images_add(*, product: Product, images: Sequence) -> list[ProductIma
 @transaction.atomic
 def product_image_delete(*, photo: ProductImage) -> None:
     _catalog_changed()
+    _touch(photo.product)
     product = photo.product
     storage, name = photo.image.storage, photo.image.name
     photo.delete()
@@ -169,6 +176,7 @@ def product_image_delete(*, photo: ProductImage) -> None:
 def product_images_reorder(*, product: Product, ordered_ids: Sequence[int]) -> None:
     """Put the photos in this order; the first becomes the cover."""
     _catalog_changed()
+    _touch(product)
     photos = {photo.pk: photo for photo in product.images.all()}
     if set(ordered_ids) != set(photos):
         raise CatalogError(_("The list of images is out of date; reload the page."))
@@ -185,6 +193,7 @@ def option_group_save(
 ) -> OptionGroup:  # fmt: skip
     """Create or replace an option (e.g. «Цвет») with its variants and price differences."""
     _catalog_changed()
+    _touch(product)
     names = [choice_name.strip() for choice_name, _delta in choices]
     if len(names) < 2 and kind != "checkbox":
         raise CatalogError(_("An option needs at least two variants to choose from."))
@@ -215,6 +224,7 @@ def option_group_save(
 @transaction.atomic
 def option_group_delete(*, group: OptionGroup) -> None:
     _catalog_changed()
+    _touch(group.product)
     group.delete()
 
 
@@ -222,6 +232,7 @@ def option_group_delete(*, group: OptionGroup) -> None:
 def wholesale_tiers_set(*, product: Product, tiers: Sequence[tuple[int, str, Decimal]]) -> list[WholesaleTier]:
     """Replace the product's «Оптовые скидки». Each bigger quantity must be a better deal."""
     _catalog_changed()
+    _touch(product)
     tiers = sorted(tiers, key=lambda tier: tier[0])
     if len(tiers) > MAX_TIERS:
         raise CatalogError(_("At most %(count)d wholesale tiers.") % {"count": MAX_TIERS})
@@ -259,6 +270,7 @@ def wholesale_tiers_set(*, product: Product, tiers: Sequence[tuple[int, str, Dec
 @transaction.atomic
 def attachment_add(*, product: Product, title: str, file) -> Attachment:
     _catalog_changed()
+    _touch(product)
     if product.attachments.count() >= MAX_ATTACHMENTS:
         raise CatalogError(_("A product can have at most %(count)d files.") % {"count": MAX_ATTACHMENTS})
     attachment = Attachment(product=product, title=title, size=file.size)
@@ -270,6 +282,7 @@ def attachment_add(*, product: Product, title: str, file) -> Attachment:
 @transaction.atomic
 def attachment_delete(*, attachment: Attachment) -> None:
     _catalog_changed()
+    _touch(attachment.product)
     storage, name = attachment.file.storage, attachment.file.name
     attachment.delete()
     transaction.on_commit(lambda: storage.delete(name))

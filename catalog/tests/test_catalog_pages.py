@@ -268,3 +268,18 @@ def _file():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("scheme.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+
+
+def test_product_page_parts_are_cached_and_refreshed_by_any_change(client, django_assert_max_num_queries):
+    product = ProductFactory(title="Плед")
+    client.force_login(UserFactory())  # signed in: no whole-page cache, only the cached parts
+    assert "Размер" not in client.get(f"/p/{product.pk}/").content.decode()
+    with django_assert_max_num_queries(7):  # the parts come from the cache: no photos/options/tiers/files
+        client.get(f"/p/{product.pk}/")
+    services.option_group_save(
+        product=product, name="Размер", kind="select", is_required=True,
+        choices=[("S", Decimal("0")), ("M", Decimal("100"))],
+    )  # fmt: skip
+    assert "M (+100\xa0₽)" in client.get(f"/p/{product.pk}/").content.decode()
+    services.wholesale_tiers_set(product=product, tiers=[(5, TierKind.UNIT_PRICE, Decimal("500"))])
+    assert "от 5" in client.get(f"/p/{product.pk}/").content.decode()

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -20,7 +20,7 @@ from .. import services
 from ..filters import ProductFilter
 from ..models import Category, Product, ProductLike
 from ..pricing import tier_unit_price
-from ..selectors import product_for_page, product_get_visible
+from ..selectors import option_groups_for_page, product_for_page, product_get_visible
 
 PAGE_SIZE = 24
 
@@ -126,16 +126,23 @@ def _visitor(request) -> str:
     return "a" + hashlib.sha256(raw.encode()).hexdigest()[:40]
 
 
+def _tier_rows(product, price):
+    # Discounts never stack: a tier shows only where it beats the product's own discount.
+    rows = []
+    for tier in product.wholesale_tiers.all():
+        unit = tier_unit_price(tier, product.price, 0)
+        if unit < price:
+            rows.append({"tier": tier, "unit": unit, "total": unit * tier.min_quantity})
+    return rows
+
+
 def _product_context(request, product, *, preview=False):
     shop = product.shop
     vacation = shop.current_vacation()
     price = product.discounted_price
-    # Discounts never stack: a tier shows only where it beats the product's own discount.
-    tiers = []
-    for tier in product.wholesale_tiers.all():
-        unit = tier_unit_price(tier, product.price, 0)
-        if unit < price:
-            tiers.append({"tier": tier, "unit": unit, "total": unit * tier.min_quantity})
+    # Read only if the page's cached fragments must be rendered again.
+    tiers = SimpleLazyObject(lambda: _tier_rows(product, price))
+    option_groups = SimpleLazyObject(lambda: option_groups_for_page(product))
     liked = request.user.is_authenticated and ProductLike.objects.filter(user=request.user, product=product).exists()
     more = Product.objects.visible().for_cards().filter(shop=shop).exclude(pk=product.pk).order_by("-created_at")[:4]
     return {
@@ -144,6 +151,8 @@ def _product_context(request, product, *, preview=False):
         "vacation": vacation,
         "price": price,
         "tiers": tiers,
+        "option_groups": option_groups,
+        "product_version": f"{product.updated_at.timestamp():.6f}:{shop.updated_at.timestamp():.6f}",
         "liked": liked,
         "can_add_to_cart": product.is_orderable and (vacation is None or vacation.allow_cart) and not preview,
         "more_from_shop": list(more),
