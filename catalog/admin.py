@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .exceptions import CatalogError
 from .models import Attachment, Category, OptionGroup, Product, ProductImage, WholesaleTier
-from .services import products_set_reseller
+from .services import product_after_admin_edit, products_set_reseller
 
 
 @admin.register(Category)
@@ -58,6 +58,10 @@ class ProductAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     inlines = [ProductImageInline, OptionGroupInline, WholesaleTierInline, AttachmentInline]
     actions = ["grant_reseller", "revoke_reseller"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        product_after_admin_edit(product=obj)
 
     @admin.display(description=_("photo"))
     def cover_thumb(self, obj):

@@ -126,6 +126,14 @@ def product_save(*, shop: Shop, product: Product | None, fields: dict, collectio
 
 
 @transaction.atomic
+def product_after_admin_edit(*, product: Product) -> Product:
+    """An admin changed the product in the Django admin: keep derived fields and caches right."""
+    _catalog_changed()
+    _refresh_derived(product)
+    return product
+
+
+@transaction.atomic
 def products_set_enabled(*, shop: Shop, product_ids: Iterable[int], enabled: bool) -> int:
     """Bulk «Включить/Выключить»; only this shop's products are touched."""
     _catalog_changed()

@@ -1,8 +1,11 @@
 """Shops in the Django admin: search, filters, moderation state."""
 
 from django.contrib import admin
+from django.db import transaction
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+from marketplace.pagecache import bump_generation
 
 from .models import AboutImage, Collection, SanctionState, Shop, Vacation
 
@@ -78,8 +81,14 @@ class ShopAdmin(admin.ModelAdmin):
     def logo_thumb(self, obj):
         return format_html('<img src="{}" width="32" height="32" alt="">', obj.logo.url) if obj.logo else "—"
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # What buyers may see changed: cached catalog pages must not keep showing it.
+        transaction.on_commit(bump_generation)
+
     def _set_state(self, request, queryset, state):
         updated = queryset.update(sanction_state=state)
+        transaction.on_commit(bump_generation)
         self.message_user(request, _("%(count)d shops updated.") % {"count": updated})
 
     @admin.action(description=_("Make active (lift sanctions)"))

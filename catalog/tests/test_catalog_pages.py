@@ -283,3 +283,30 @@ def test_product_page_parts_are_cached_and_refreshed_by_any_change(client, djang
     assert "M (+100\xa0₽)" in client.get(f"/p/{product.pk}/").content.decode()
     services.wholesale_tiers_set(product=product, tiers=[(5, TierKind.UNIT_PRICE, Decimal("500"))])
     assert "от 5" in client.get(f"/p/{product.pk}/").content.decode()
+
+
+def test_a_shop_banned_in_the_admin_vanishes_from_cached_pages_at_once(
+    client, admin_client, django_capture_on_commit_callbacks
+):
+    product = ProductFactory(title="Плед")
+    assert "Плед" in client.get("/catalog/").content.decode()
+    assert client.get("/catalog/")["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post("/admin/shops/shop/", {"action": "ban", "_selected_action": [product.shop.pk]})
+    response = client.get("/catalog/")
+    assert response["X-Page-Cache"] == "miss"
+    assert "Плед" not in response.content.decode()
+    assert client.get(f"/p/{product.pk}/").status_code == 404
+
+
+def test_an_admin_price_edit_keeps_the_sale_price():
+    from django.contrib.admin.sites import site
+
+    from catalog.admin import ProductAdmin
+    from catalog.models import Product
+
+    product = ProductFactory(price=Decimal("1000"), discount_percent=10)
+    product.price = Decimal("2000")
+    ProductAdmin(Product, site).save_model(None, product, None, True)
+    product.refresh_from_db()
+    assert product.sale_price == Decimal("1800.00")
