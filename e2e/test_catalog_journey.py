@@ -87,6 +87,9 @@ def test_seller_lists_a_product_and_a_buyer_finds_it(live_server, page, screensh
     expect(card).to_contain_text("1\u00a0800\u00a0₽")
     expect(card).to_contain_text("2\u00a0000\u00a0₽")
     expect(card).to_contain_text("−10%")
+    cover = card.locator(".product-card-photo img")
+    cover.scroll_into_view_if_needed()
+    buyer.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=cover.element_handle(), timeout=5000)
     screenshot(buyer, "catalog-search")
     card.get_by_role("link", name="Вигвам «Лесной» для детской").click()
 

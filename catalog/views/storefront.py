@@ -75,8 +75,8 @@ def home(request):
     cards = Product.objects.visible().for_cards()
     context = {
         "categories": _category_tree(),
-        "new_products": list(cards.order_by("-created_at")[:8]),
-        "hits": list(cards.filter(is_hit=True).order_by("-popularity", "-pk")[:8]),
+        "new_products": cards.order_by("-created_at")[:8],
+        "hits": cards.filter(is_hit=True).order_by("-popularity", "-pk")[:8],
         "shops": list(Shop.objects.open_to_buyers().exclude(logo="").order_by("-created_at")[:6]),
     }
     return render(request, "catalog/home.html", context)
@@ -155,7 +155,7 @@ def _product_context(request, product, *, preview=False):
         "product_version": f"{product.updated_at.timestamp():.6f}:{shop.updated_at.timestamp():.6f}",
         "liked": liked,
         "can_add_to_cart": product.is_orderable and (vacation is None or vacation.allow_cart) and not preview,
-        "more_from_shop": list(more),
+        "more_from_shop": more,
         "preview": preview,
     }
 
