@@ -25,7 +25,8 @@ def _isolated_services(request, settings):
     # Tests log people in all the time; a slow password hash would only slow the suite.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": request.node.nodeid}
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": request.node.nodeid},
+        "imagekit": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
     }
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = True

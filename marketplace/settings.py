@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "marketplace.context_processors.site",
+                "orders.context_processors.cart",
             ],
             "builtins": [
                 "django.templatetags.i18n",
@@ -266,6 +267,10 @@ if AWS_STORAGE_BUCKET_NAME:
 # look-ups per request).
 IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
 IMAGEKIT_CACHEFILE_DIR = "cache"
+# imagekit would remember "this thumbnail exists" in the cache forever; with thumbnails made
+# only on upload, asking the storage then is cheap and never wrong.
+CACHES["imagekit"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+IMAGEKIT_CACHE_BACKEND = "imagekit"
 
 # Upload limits: requests and single files (images have their own, stricter check).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024

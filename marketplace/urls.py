@@ -16,6 +16,7 @@ urlpatterns = [
     path("ping/", ping, name="ping"),
     path("accounts/profile/", profile, name="profile"),
     path("cabinet/", include("shops.urls")),
+    path("", include("orders.urls")),
     path("", include("catalog.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/<str:code>/", switch_language, name="switch-language"),

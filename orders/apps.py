@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class OrdersConfig(AppConfig):
     name = "orders"
     verbose_name = _("Orders")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .signals import merge_guest_cart
+
+        user_logged_in.connect(merge_guest_cart, dispatch_uid="orders.merge_guest_cart")

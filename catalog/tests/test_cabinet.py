@@ -278,7 +278,7 @@ def test_table_makes_the_same_queries_for_3_and_30_products(
 ):
     for product in ProductFactory.create_batch(count, shop=shop, category=category):
         ProductImageFactory(product=product)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         response = owner_client.get("/cabinet/products/", {"sort": "price"})
     assert response.status_code == 200
     assert page_of(response).count("product-thumb") == min(count, 25)

@@ -1,0 +1,7 @@
+"""Domain errors of the orders app."""
+
+from marketplace.exceptions import DomainError
+
+
+class CartError(DomainError):
+    """A cart change that cannot be made, with a message a person can read."""

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from .views import storefront
+
+app_name = "orders"
+
+urlpatterns = [
+    path("cart/", storefront.cart, name="cart"),
+    path("cart/add/<int:pk>/", storefront.cart_add, name="cart-add"),
+    path("cart/lines/<int:pk>/", storefront.cart_line_quantity, name="cart-line"),
+    path("cart/lines/<int:pk>/remove/", storefront.cart_line_remove, name="cart-line-remove"),
+]

@@ -1,0 +1,97 @@
+"""Buyer pages of the orders app: the cart."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from catalog.models import Product
+
+from .. import services
+from ..exceptions import CartError
+from ..selectors import cart_for, cart_groups
+
+
+def _ints(values) -> list[int]:
+    out = []
+    for value in values:
+        try:
+            out.append(int(value))
+        except (TypeError, ValueError):
+            continue
+    return out
+
+
+def _same_origin(request) -> bool:
+    origin = request.headers.get("Origin")
+    return origin is None or url_has_allowed_host_and_scheme(
+        origin + "/", {request.get_host()}, require_https=request.is_secure()
+    )
+
+
+# The product page is served from the cache to anonymous visitors, so its form carries no
+# CSRF token. Adding to a cart is safe without one: the session cookie is SameSite=Lax, so a
+# forged cross-site POST never reaches the victim's cart; a foreign Origin is refused too.
+@csrf_exempt
+@require_POST
+def cart_add(request, pk):
+    if not _same_origin(request):
+        return HttpResponseForbidden()
+    product = get_object_or_404(Product.objects.select_related("shop", "shop__vacation"), pk=pk)
+    choice_ids = _ints(value for key, values in request.POST.lists() if key.startswith("option_") for value in values)
+    quantities = _ints([request.POST.get("quantity", "1")])
+    try:
+        if not quantities:
+            raise CartError(_("Enter the quantity as a whole number."))
+        cart = cart_for(request, create=True)
+        services.cart_add(cart=cart, product=product, quantity=quantities[0], choice_ids=choice_ids)
+    except CartError as error:
+        messages.error(request, str(error))
+        return redirect(product.get_absolute_url())
+    messages.success(request, _("«%(title)s» is in your cart.") % {"title": product.title})
+    go_to_cart = request.POST.get("next") == reverse("orders:cart")
+    return redirect("orders:cart" if go_to_cart else product.get_absolute_url())
+
+
+def cart(request):
+    return render(request, "orders/cart.html", {"groups": cart_groups(cart_for(request))})
+
+
+def _line(request, pk):
+    """A line of this buyer's cart; anyone else's line is a 404."""
+    cart = cart_for(request)
+    if cart is None:
+        raise Http404
+    return get_object_or_404(cart.lines.select_related("product", "product__shop"), pk=pk)
+
+
+def _cart_response(request, error=None):
+    if request.headers.get("HX-Request"):
+        context = {"groups": cart_groups(cart_for(request)), "cart_error": error}
+        return render(request, "orders/includes/cart_body.html", context)
+    if error:
+        messages.error(request, error)
+    return redirect("orders:cart")
+
+
+@require_POST
+def cart_line_quantity(request, pk):
+    line = _line(request, pk)
+    quantities = _ints([request.POST.get("quantity")])
+    try:
+        if not quantities:
+            raise CartError(_("Enter the quantity as a whole number."))
+        services.cart_line_set_quantity(line=line, quantity=quantities[0])
+    except CartError as error:
+        return _cart_response(request, str(error))
+    return _cart_response(request)
+
+
+@require_POST
+def cart_line_remove(request, pk):
+    services.cart_line_remove(line=_line(request, pk))
+    return _cart_response(request)
