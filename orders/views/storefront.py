@@ -71,6 +71,8 @@ def _line(request, pk):
 
 def _cart_response(request, error=None):
     if request.headers.get("HX-Request"):
+        # The header's count is updated out of band, in the same response.
+        request.htmx_partial = True
         context = {"groups": cart_groups(cart_for(request)), "cart_error": error}
         return render(request, "orders/includes/cart_body.html", context)
     if error:
