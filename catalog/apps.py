@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CatalogConfig(AppConfig):
     name = "catalog"
     verbose_name = _("Catalog")
+
+    def ready(self):
+        from shops.overview import register_overview
+
+        from .selectors import shop_product_counts
+
+        register_overview(shop_product_counts)

@@ -1,5 +1,6 @@
 """Reads of the catalog app that pages share."""
 
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
 from .models import Category, OptionGroup, Product
@@ -37,3 +38,11 @@ def option_groups_for_page(product: Product) -> list[OptionGroup]:
 def product_get_visible(*, pk: int) -> Product:
     """What a buyer may open: 404 for disabled, hidden or sanctioned products."""
     return product_for_page(Product.objects.visible(), pk=pk)
+
+
+def shop_product_counts(shop) -> dict:
+    """The cabinet overview's «Товары вкл. / выкл.»."""
+    counts = Product.objects.filter(shop=shop).aggregate(
+        on=Count("pk", filter=Q(is_enabled=True)), off=Count("pk", filter=Q(is_enabled=False))
+    )
+    return {"products_on": counts["on"], "products_off": counts["off"]}

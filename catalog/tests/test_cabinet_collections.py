@@ -57,3 +57,13 @@ def test_permission_matrix(client, setup):
     assert client.get(url).status_code == 404
     client.logout()
     assert client.get(url)["Location"].startswith("/accounts/login/")
+
+
+def test_cabinet_overview_counts_products_on_and_off(client):
+    shop = ShopFactory()
+    ProductFactory.create_batch(2, shop=shop)
+    ProductFactory(shop=shop, is_enabled=False)
+    ProductFactory()  # another shop's
+    client.force_login(shop.owner)
+    page = client.get("/cabinet/").content.decode()
+    assert '<div class="stat-value">2 / 1</div>' in page

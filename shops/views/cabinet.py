@@ -24,6 +24,7 @@ from ..forms import (
     VacationForm,
 )
 from ..models import Shop
+from ..overview import overview_for
 from ..selectors import shop_for
 
 
@@ -50,7 +51,7 @@ def home(request):
         (_("Delivery and payment"), shop.has_delivery_info, "shops:cabinet-delivery"),
         (_("Shop rules"), shop.has_rules, "shops:cabinet-rules"),
     ]
-    return render(request, "shops/cabinet/home.html", {"shop": shop, "checklist": checklist})
+    return render(request, "shops/cabinet/home.html", {"shop": shop, "checklist": checklist, **overview_for(shop)})
 
 
 @login_required
