@@ -52,3 +52,112 @@ class CartLine(models.Model):
 
     def __str__(self):
         return f"{self.product_id} × {self.quantity}"
+
+
+class OrderStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    PAID = "paid", _("Paid")
+    SHIPPED = "shipped", _("Shipped")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# The order state machine (seed 001): only orders.services.order_transition() changes a status.
+TRANSITIONS = {
+    OrderStatus.OPEN: {OrderStatus.PAID, OrderStatus.CANCELLED},
+    OrderStatus.PAID: {OrderStatus.SHIPPED, OrderStatus.CANCELLED},
+    OrderStatus.SHIPPED: set(),
+    OrderStatus.CANCELLED: set(),
+}
+
+
+class DeliveryMethod(models.TextChoices):
+    COURIER = "courier", _("Courier")
+    RUSSIAN_POST = "russian_post", _("Russian Post")
+    CDEK = "cdek", _("CDEK")
+    OTHER = "other", _("Other")
+
+
+def new_secret() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(24)
+
+
+class Order(models.Model):
+    """One shop's order: a snapshot of what was bought, at which prices, and how to deliver it."""
+
+    number = models.CharField(_("number"), max_length=20, unique=True, blank=True)
+    shop = models.ForeignKey("shops.Shop", on_delete=models.PROTECT, related_name="orders")
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
+    )
+    is_guest = models.BooleanField(_("guest order"), default=False)
+    # The guest's way back to the order (the link in the e-mail); idempotency of the form.
+    secret = models.CharField(max_length=64, default=new_secret, editable=False)
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    status = models.CharField(_("status"), max_length=10, choices=OrderStatus, default=OrderStatus.OPEN, db_index=True)
+    buyer_name = models.CharField(_("name"), max_length=150)
+    phone = models.CharField(_("phone"), max_length=32)
+    email = models.EmailField(_("e-mail"))
+    address = models.TextField(_("delivery address"), max_length=1000)
+    delivery_method = models.CharField(_("delivery"), max_length=16, choices=DeliveryMethod)
+    contact_method = models.CharField(_("contact method"), max_length=16)
+    notes = models.TextField(_("notes"), blank=True, max_length=2000)
+    rules_accepted = models.BooleanField(default=False)
+    subtotal = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
+    created_at = models.DateTimeField(_("placed"), default=timezone.now, db_index=True)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        url = reverse("orders:detail", kwargs={"number": self.number})
+        return f"{url}?key={self.secret}" if self.is_guest else url
+
+    @property
+    def contact_method_label(self) -> str:
+        from shops.models import ContactMethod
+
+        return ContactMethod(self.contact_method).label if self.contact_method in ContactMethod.values else ""
+
+
+class OrderItem(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey(Product, null=True, on_delete=models.SET_NULL, related_name="+")
+    title = models.CharField(max_length=120)
+    options = models.CharField(max_length=500, blank=True)
+    quantity = models.PositiveIntegerField()
+    base_unit = models.DecimalField(max_digits=12, decimal_places=2)
+    unit_price = models.DecimalField(max_digits=12, decimal_places=2)
+    discount = models.CharField(max_length=200, blank=True)
+    line_total = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.title} × {self.quantity}"
+
+
+class OrderEvent(models.Model):
+    """The order's history: who changed what, when (placing included)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(max_length=10, choices=OrderStatus)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.order_id}: {self.status}"

@@ -3,13 +3,17 @@
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from catalog.models import Availability, OptionKind, Product
+from marketplace.notifications import admin_emails, notify, site_url
+from marketplace.pagecache import bump_generation
 
 from .exceptions import CartError
-from .models import MAX_LINE_QUANTITY, Cart, CartLine
+from .models import MAX_LINE_QUANTITY, Cart, CartLine, Order, OrderEvent, OrderItem, OrderStatus
+from .selectors import cart_groups
 
 
 def _options_key(choice_ids: Iterable[int]) -> str:
@@ -120,3 +124,78 @@ def cart_merge(*, source: Cart, target: Cart) -> Cart:
             line.save(update_fields=["cart", "quantity"])
     source.delete()
     return target
+
+
+@transaction.atomic
+def order_place(
+    *, cart: Cart, shop, buyer, idempotency_key: str, buyer_name: str, phone: str, email: str, address: str,
+    delivery_method: str, contact_method: str, notes: str = "", rules_accepted: bool = False,
+) -> Order:  # fmt: skip
+    """Turn the cart's lines of one shop into an order: re-priced, stock taken, invoice queued.
+
+    The same idempotency key returns the order already placed (a double click places one).
+    Stock is taken with a conditional update, so two buyers can never get the last piece.
+    """
+    existing = Order.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    is_guest = buyer is None
+    if contact_method not in shop.contact_methods_for(is_guest=is_guest):
+        raise CartError(_("Choose one of the contact methods the shop offers."))
+    if shop.rules_consent_required and not rules_accepted:
+        raise CartError(_("Please confirm that you agree to the shop's rules."))
+    if not shop.is_open_to_buyers:
+        raise CartError(_("This shop is not taking orders now."))
+    vacation = shop.current_vacation()
+    if vacation and not vacation.allow_cart:
+        until = vacation.ends_on.strftime("%d.%m.%Y")
+        raise CartError(_("The seller is on vacation until %(date)s.") % {"date": until})
+    groups = [group for group in cart_groups(cart) if group.shop.pk == shop.pk]
+    if not groups or not groups[0].lines:
+        raise CartError(_("There is nothing from this shop in your cart."))
+    priced_lines = groups[0].lines
+    for priced in priced_lines:
+        if not priced.available:
+            raise CartError(
+                _("«%(title)s» is no longer available: remove it from the cart.") % {"title": priced.line.product.title}
+            )
+    order = Order.objects.create(
+        shop=shop, buyer=buyer, is_guest=is_guest, idempotency_key=idempotency_key, buyer_name=buyer_name,
+        phone=phone, email=email, address=address, delivery_method=delivery_method, contact_method=contact_method,
+        notes=notes, rules_accepted=rules_accepted, subtotal=groups[0].subtotal,
+    )  # fmt: skip
+    order.number = f"{order.created_at:%y%m}-{order.pk:05d}"
+    order.save(update_fields=["number"])
+    for priced in priced_lines:
+        product = priced.line.product
+        if product.availability == Availability.IN_STOCK:
+            taken = Product.objects.filter(pk=product.pk, stock__gte=priced.line.quantity).update(
+                stock=F("stock") - priced.line.quantity
+            )
+            if not taken:
+                left = Product.objects.filter(pk=product.pk).values_list("stock", flat=True).first() or 0
+                raise CartError(
+                    ngettext("Someone was quicker: only %(count)d piece of «%(title)s» is left.",
+                             "Someone was quicker: only %(count)d pieces of «%(title)s» are left.", left)
+                    % {"count": left, "title": product.title}
+                )  # fmt: skip
+        OrderItem.objects.create(
+            order=order, product=product, title=product.title,
+            options="; ".join(f"{choice.group.name}: {choice.name}" for choice in priced.choices),
+            quantity=priced.line.quantity, base_unit=priced.price.base_unit, unit_price=priced.price.unit,
+            discount=priced.price.explanation, line_total=priced.price.total,
+        )  # fmt: skip
+    CartLine.objects.filter(pk__in=[priced.line.pk for priced in priced_lines]).delete()
+    OrderEvent.objects.create(order=order, status=OrderStatus.OPEN, actor=buyer)
+    _notify_invoice(order)
+    transaction.on_commit(bump_generation)  # stock changed: cached pages show it
+    return order
+
+
+def _notify_invoice(order: Order) -> None:
+    """«Счёт заказа» to the seller, the buyer and the site admins (seed 001)."""
+    context = {"order": order, "items": list(order.items.all()), "shop": order.shop,
+               "order_url": site_url() + order.get_absolute_url()}  # fmt: skip
+    notify(template="order_invoice", to=[order.email], context={**context, "for_seller": False})
+    seller_and_admins = [order.shop.owner.email, *admin_emails()]
+    notify(template="order_invoice", to=seller_and_admins, context={**context, "for_seller": True})

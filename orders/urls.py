@@ -9,4 +9,7 @@ urlpatterns = [
     path("cart/add/<int:pk>/", storefront.cart_add, name="cart-add"),
     path("cart/lines/<int:pk>/", storefront.cart_line_quantity, name="cart-line"),
     path("cart/lines/<int:pk>/remove/", storefront.cart_line_remove, name="cart-line-remove"),
+    path("checkout/<slug:slug>/", storefront.checkout, name="checkout"),
+    path("orders/", storefront.order_list, name="list"),
+    path("orders/<str:number>/", storefront.order_detail, name="detail"),
 ]

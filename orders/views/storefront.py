@@ -1,18 +1,24 @@
-"""Buyer pages of the orders app: the cart."""
+"""Buyer pages of the orders app: the cart, checkout and the buyer's orders."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from catalog.models import Product
+from marketplace.forms import call_service
+from shops.models import Shop
 
 from .. import services
 from ..exceptions import CartError
+from ..forms import CheckoutForm
+from ..models import Order
 from ..selectors import cart_for, cart_groups
 
 
@@ -97,3 +103,46 @@ def cart_line_quantity(request, pk):
 def cart_line_remove(request, pk):
     services.cart_line_remove(line=_line(request, pk))
     return _cart_response(request)
+
+
+@require_http_methods(["GET", "POST"])
+def checkout(request, slug):
+    shop = get_object_or_404(Shop.objects.select_related("vacation", "owner"), slug=slug)
+    cart = cart_for(request)
+    groups = [group for group in cart_groups(cart) if group.shop.pk == shop.pk]
+    if not groups:
+        messages.info(request, _("There is nothing from this shop in your cart."))
+        return redirect("orders:cart")
+    user = request.user if request.user.is_authenticated else None
+    last = Order.objects.filter(buyer=user).order_by("-created_at").first() if user else None
+    initial = {}
+    if user:
+        initial = {"buyer_name": user.name, "phone": user.phone, "email": user.email, "address": last and last.address}
+    form = CheckoutForm(request.POST or None, shop=shop, is_guest=user is None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {**form.cleaned_data}
+        data["phone"] = data["phone"].as_e164
+        order = call_service(form, services.order_place, cart=cart, shop=shop, buyer=user, **data)
+        if order:
+            messages.success(
+                request, _("Order %(number)s is placed. The shop will contact you.") % {"number": order.number}
+            )
+            return redirect(order.get_absolute_url())
+    return render(request, "orders/checkout.html", {"shop": shop, "group": groups[0], "form": form})
+
+
+def order_detail(request, number):
+    """The buyer's order page; a guest reaches it by the secret link from the e-mail."""
+    order = get_object_or_404(Order.objects.select_related("shop"), number=number)
+    key = request.GET.get("key", "")
+    own = request.user.is_authenticated and order.buyer_id == request.user.pk
+    if not own and not (key and constant_time_compare(key, order.secret)):
+        raise Http404
+    return render(request, "orders/order_detail.html", {"order": order, "items": order.items.all(),
+                                                         "events": order.events.all()})  # fmt: skip
+
+
+@login_required
+def order_list(request):
+    orders = Order.objects.filter(buyer=request.user).select_related("shop")
+    return render(request, "orders/order_list.html", {"orders": orders})
