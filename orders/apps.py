@@ -12,3 +12,9 @@ class OrdersConfig(AppConfig):
         from .signals import merge_guest_cart
 
         user_logged_in.connect(merge_guest_cart, dispatch_uid="orders.merge_guest_cart")
+
+        from shops.overview import register_overview
+
+        from .views.cabinet import open_orders_count
+
+        register_overview(open_orders_count)

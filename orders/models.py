@@ -107,6 +107,7 @@ class Order(models.Model):
     subtotal = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
     created_at = models.DateTimeField(_("placed"), default=timezone.now, db_index=True)
     status_changed_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed by the buyer"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -121,6 +122,17 @@ class Order(models.Model):
 
         url = reverse("orders:detail", kwargs={"number": self.number})
         return f"{url}?key={self.secret}" if self.is_guest else url
+
+    @property
+    def next_statuses(self) -> list[str]:
+        return [status for status in OrderStatus.values if status in TRANSITIONS[OrderStatus(self.status)]]
+
+    @property
+    def unconfirmed_cancel_from(self):
+        """From this day the seller may cancel an order the buyer neither confirmed nor paid."""
+        from marketplace.workdays import add_workdays
+
+        return add_workdays(timezone.localtime(self.created_at).date(), self.shop.confirmation_days)
 
     @property
     def contact_method_label(self) -> str:

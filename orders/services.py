@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -12,7 +13,7 @@ from marketplace.notifications import admin_emails, notify, site_url
 from marketplace.pagecache import bump_generation
 
 from .exceptions import CartError
-from .models import MAX_LINE_QUANTITY, Cart, CartLine, Order, OrderEvent, OrderItem, OrderStatus
+from .models import MAX_LINE_QUANTITY, TRANSITIONS, Cart, CartLine, Order, OrderEvent, OrderItem, OrderStatus
 from .selectors import cart_groups
 
 
@@ -199,3 +200,41 @@ def _notify_invoice(order: Order) -> None:
     notify(template="order_invoice", to=[order.email], context={**context, "for_seller": False})
     seller_and_admins = [order.shop.owner.email, *admin_emails()]
     notify(template="order_invoice", to=seller_and_admins, context={**context, "for_seller": True})
+
+
+@transaction.atomic
+def order_transition(*, order: Order, to_status: str, actor, note: str = "") -> Order:
+    """The only way a status changes: checks the state machine, records who and when,
+    returns stock on cancel and e-mails buyer, seller and site admins."""
+    order = Order.objects.select_for_update().select_related("shop", "shop__owner").get(pk=order.pk)
+    if to_status not in TRANSITIONS[OrderStatus(order.status)]:
+        raise CartError(
+            _("An order that is «%(current)s» cannot become «%(target)s».")
+            % {"current": order.get_status_display(), "target": OrderStatus(to_status).label}
+        )
+    if to_status == OrderStatus.CANCELLED:
+        for item in order.items.filter(product__isnull=False).select_related("product"):
+            if item.product.availability == Availability.IN_STOCK:
+                Product.objects.filter(pk=item.product_id).update(stock=F("stock") + item.quantity)
+        transaction.on_commit(bump_generation)
+    previous = order.get_status_display()
+    order.status = to_status
+    order.status_changed_at = timezone.now()
+    order.save(update_fields=["status", "status_changed_at"])
+    OrderEvent.objects.create(order=order, status=to_status, actor=actor, note=note)
+    context = {"order": order, "shop": order.shop, "previous": previous, "note": note,
+               "order_url": site_url() + order.get_absolute_url()}  # fmt: skip
+    notify(template="order_status", to=[order.email, order.shop.owner.email, *admin_emails()], context=context)
+    return order
+
+
+@transaction.atomic
+def order_confirm(*, order: Order) -> Order:
+    """The buyer confirms the order (seed 001: within the shop's confirmation period)."""
+    if order.status != OrderStatus.OPEN:
+        raise CartError(_("Only an open order can be confirmed."))
+    if order.confirmed_at is None:
+        order.confirmed_at = timezone.now()
+        order.save(update_fields=["confirmed_at"])
+        OrderEvent.objects.create(order=order, status=order.status, actor=order.buyer, note=_("Confirmed by the buyer"))
+    return order

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import storefront
+from .views import cabinet, storefront
 
 app_name = "orders"
 
@@ -12,4 +12,8 @@ urlpatterns = [
     path("checkout/<slug:slug>/", storefront.checkout, name="checkout"),
     path("orders/", storefront.order_list, name="list"),
     path("orders/<str:number>/", storefront.order_detail, name="detail"),
+    path("orders/<str:number>/confirm/", storefront.order_confirm, name="confirm"),
+    path("cabinet/orders/", cabinet.order_list, name="cabinet-list"),
+    path("cabinet/orders/<str:number>/", cabinet.order_detail, name="cabinet-detail"),
+    path("cabinet/orders/<str:number>/status/", cabinet.order_status, name="cabinet-status"),
 ]

@@ -131,13 +131,30 @@ def checkout(request, slug):
     return render(request, "orders/checkout.html", {"shop": shop, "group": groups[0], "form": form})
 
 
-def order_detail(request, number):
-    """The buyer's order page; a guest reaches it by the secret link from the e-mail."""
+def _buyers_order(request, number) -> Order:
+    """The buyer's own order, or a guest's by the secret link from the e-mail; else 404."""
     order = get_object_or_404(Order.objects.select_related("shop"), number=number)
-    key = request.GET.get("key", "")
+    key = request.GET.get("key", "") or request.POST.get("key", "")
     own = request.user.is_authenticated and order.buyer_id == request.user.pk
     if not own and not (key and constant_time_compare(key, order.secret)):
         raise Http404
+    return order
+
+
+@require_POST
+def order_confirm(request, number):
+    order = _buyers_order(request, number)
+    try:
+        services.order_confirm(order=order)
+    except CartError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Thank you! The shop sees that you confirmed the order."))
+    return redirect(order.get_absolute_url())
+
+
+def order_detail(request, number):
+    order = _buyers_order(request, number)
     return render(request, "orders/order_detail.html", {"order": order, "items": order.items.all(),
                                                          "events": order.events.all()})  # fmt: skip
 

@@ -1,0 +1,119 @@
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from catalog.tests.factories import ProductFactory
+from marketplace.tests.factories import UserFactory
+from orders import services
+from orders.exceptions import CartError
+from orders.models import Cart, CartLine, Order, OrderStatus
+from shops.tests.factories import ShopFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def place(shop, product, quantity=2, buyer=None, key="k1"):
+    cart = Cart.objects.create(user=buyer)
+    CartLine.objects.create(cart=cart, product=product, quantity=quantity)
+    return services.order_place(
+        cart=cart, shop=shop, buyer=buyer, idempotency_key=key, buyer_name="Мария", phone="+79265550101",
+        email="masha@example.com", address="Екатеринбург", delivery_method="cdek", contact_method="email",
+    )  # fmt: skip
+
+
+@pytest.fixture
+def shop():
+    return ShopFactory(slug="anna", name="Мастерская Анны")
+
+
+def test_open_paid_shipped_with_history_and_emails(shop, mailoutbox, django_capture_on_commit_callbacks):
+    order = place(shop, ProductFactory(shop=shop, stock=5))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.order_transition(order=order, to_status=OrderStatus.PAID, actor=shop.owner)
+        services.order_transition(order=order, to_status=OrderStatus.SHIPPED, actor=shop.owner, note="Трек завтра")
+    order.refresh_from_db()
+    assert order.status == OrderStatus.SHIPPED
+    assert list(order.events.values_list("status", flat=True)) == ["open", "paid", "shipped"]
+    shipped = [m for m in mailoutbox if "Отправлен" in m.subject]
+    assert shipped and {"masha@example.com", shop.owner.email, "admin@lavka.test"} <= set(shipped[0].to)
+    assert "Трек завтра" in shipped[0].body
+
+
+@pytest.mark.parametrize(
+    ("path", "target"),
+    [([], OrderStatus.SHIPPED), ([OrderStatus.CANCELLED], OrderStatus.PAID), ([OrderStatus.PAID, OrderStatus.SHIPPED],
+     OrderStatus.CANCELLED)],
+)  # fmt: skip
+def test_the_state_machine_refuses_other_moves(shop, path, target):
+    order = place(shop, ProductFactory(shop=shop, stock=5))
+    for status in path:
+        services.order_transition(order=order, to_status=status, actor=shop.owner)
+    with pytest.raises(CartError, match="не может стать"):
+        services.order_transition(order=order, to_status=target, actor=shop.owner)
+
+
+def test_cancelling_returns_the_stock(shop):
+    product = ProductFactory(shop=shop, stock=5)
+    order = place(shop, product, quantity=2)
+    product.refresh_from_db()
+    assert product.stock == 3
+    services.order_transition(order=order, to_status=OrderStatus.CANCELLED, actor=shop.owner)
+    product.refresh_from_db()
+    assert product.stock == 5
+
+
+def test_unconfirmed_cancel_date_counts_working_days(shop):
+    order = place(shop, ProductFactory(shop=shop, stock=5))
+    order.created_at = datetime(2025, 10, 31, 12, tzinfo=ZoneInfo("Europe/Moscow"))  # Friday before 3–4 Nov
+    assert order.unconfirmed_cancel_from == date(2025, 11, 6)
+
+
+def test_the_buyer_confirms_by_the_secret_link(client, shop):
+    order = place(shop, ProductFactory(shop=shop, stock=5))
+    assert client.post(f"/orders/{order.number}/confirm/").status_code == 404
+    client.post(f"/orders/{order.number}/confirm/", {"key": order.secret})
+    order.refresh_from_db()
+    assert order.confirmed_at is not None
+
+
+# --- the seller's pages -----------------------------------------------------------------
+
+
+def test_permission_matrix_for_cabinet_orders(client, shop):
+    order = place(shop, ProductFactory(shop=shop, stock=5))
+    pages = ["/cabinet/orders/", f"/cabinet/orders/{order.number}/"]
+    client.force_login(shop.owner)
+    for url in pages:
+        assert client.get(url).status_code == 200, url
+    client.force_login(ShopFactory().owner)
+    assert client.get(pages[1]).status_code == 404
+    assert client.post(f"/cabinet/orders/{order.number}/status/", {"status": "paid"}).status_code == 404
+    client.force_login(UserFactory())
+    assert all(client.get(url).status_code == 404 for url in pages)
+    client.logout()
+    assert all(client.get(url)["Location"].startswith("/accounts/login/") for url in pages)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.OPEN
+
+
+def test_the_seller_marks_paid_and_sees_counts_and_filters(client, shop):
+    first = place(shop, ProductFactory(shop=shop, stock=5, price=Decimal("100")), key="a")
+    place(shop, ProductFactory(shop=shop, stock=5), key="b")
+    client.force_login(shop.owner)
+    response = client.post(f"/cabinet/orders/{first.number}/status/", {"status": "paid"}, follow=True)
+    assert "Заказ теперь «Оплачен»" in response.content.decode()
+    page = client.get("/cabinet/orders/?status=paid").content.decode()
+    assert first.number in page and page.count('data-testid="cabinet-order"') == 1
+    bad = client.post(f"/cabinet/orders/{first.number}/status/", {"status": "open"}, follow=True).content.decode()
+    assert "Оплачен» не может стать «Открытый»" in bad
+    assert '<div class="stat-value">1</div>' in client.get("/cabinet/").content.decode()  # one open order left
+
+
+def test_orders_of_another_shop_are_not_listed(client, shop):
+    other = ShopFactory()
+    foreign = place(other, ProductFactory(shop=other, stock=5))
+    client.force_login(shop.owner)
+    assert foreign.number not in client.get("/cabinet/orders/").content.decode()
+    assert Order.objects.count() == 1

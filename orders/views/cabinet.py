@@ -1,0 +1,62 @@
+"""Seller cabinet pages of the orders app: the shop's orders and their statuses."""
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shops.views.cabinet import seller_required
+
+from .. import services
+from ..exceptions import CartError
+from ..models import Order, OrderStatus
+
+
+@seller_required
+def order_list(request, shop):
+    orders = shop.orders.all()
+    status = request.GET.get("status", "")
+    if status in OrderStatus.values:
+        orders = orders.filter(status=status)
+    if request.GET.get("guest") in ("1", "0"):
+        orders = orders.filter(is_guest=request.GET["guest"] == "1")
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        orders = orders.filter(Q(number__icontains=query) | Q(buyer_name__icontains=query))
+    counts = shop.orders.aggregate(**{value: Count("pk", filter=Q(status=value)) for value in OrderStatus.values})
+    context = {
+        "shop": shop, "orders": orders[:200], "status": status, "query": query, "guest": request.GET.get("guest", ""),
+        "counts": [(value, label, counts[value]) for value, label in OrderStatus.choices],
+    }  # fmt: skip
+    return render(request, "orders/cabinet/order_list.html", context)
+
+
+@seller_required
+def order_detail(request, shop, number):
+    order = get_object_or_404(shop.orders.select_related("buyer"), number=number)
+    context = {"shop": shop, "order": order, "items": order.items.all(), "events": order.events.select_related("actor")}
+    return render(request, "orders/cabinet/order_detail.html", context)
+
+
+@seller_required
+@require_POST
+def order_status(request, shop, number):
+    order = get_object_or_404(shop.orders, number=number)
+    target = request.POST.get("status", "")
+    note = request.POST.get("note", "").strip()[:500]
+    try:
+        if target not in OrderStatus.values:
+            raise CartError(_("Choose a status."))
+        services.order_transition(order=order, to_status=target, actor=request.user, note=note)
+    except CartError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The order is «%(status)s» now; the buyer gets an e-mail.")
+                         % {"status": OrderStatus(target).label})  # fmt: skip
+    return redirect("orders:cabinet-detail", number=order.number)
+
+
+def open_orders_count(shop) -> dict:
+    """For the cabinet overview (shops.overview)."""
+    return {"new_orders_count": Order.objects.filter(shop=shop, status=OrderStatus.OPEN).count()}
