@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "orders.attribution.AttributionMiddleware",
     # Last, as django-axes asks, so it sees the outcome of every log-in.
     "axes.middleware.AxesMiddleware",
 ]

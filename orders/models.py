@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Product
 
+from .attribution import OrderSource
+
 MAX_LINE_QUANTITY = 999
 
 
@@ -108,6 +110,8 @@ class Order(models.Model):
     created_at = models.DateTimeField(_("placed"), default=timezone.now, db_index=True)
     status_changed_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed by the buyer"), null=True, blank=True)
+    source = models.CharField(_("where the order came from"), max_length=20, choices=OrderSource, default="direct")
+    source_referrer = models.CharField(_("referring page"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

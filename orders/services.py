@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -131,6 +131,7 @@ def cart_merge(*, source: Cart, target: Cart) -> Cart:
 def order_place(
     *, cart: Cart, shop, buyer, idempotency_key: str, buyer_name: str, phone: str, email: str, address: str,
     delivery_method: str, contact_method: str, notes: str = "", rules_accepted: bool = False,
+    source: str = "direct", source_referrer: str = "",
 ) -> Order:  # fmt: skip
     """Turn the cart's lines of one shop into an order: re-priced, stock taken, invoice queued.
 
@@ -163,34 +164,50 @@ def order_place(
     order = Order.objects.create(
         shop=shop, buyer=buyer, is_guest=is_guest, idempotency_key=idempotency_key, buyer_name=buyer_name,
         phone=phone, email=email, address=address, delivery_method=delivery_method, contact_method=contact_method,
-        notes=notes, rules_accepted=rules_accepted, subtotal=groups[0].subtotal,
+        notes=notes, rules_accepted=rules_accepted, subtotal=groups[0].subtotal, source=source,
+        source_referrer=source_referrer,
     )  # fmt: skip
     order.number = f"{order.created_at:%y%m}-{order.pk:05d}"
     order.save(update_fields=["number"])
-    for priced in priced_lines:
-        product = priced.line.product
-        if product.availability == Availability.IN_STOCK:
-            taken = Product.objects.filter(pk=product.pk, stock__gte=priced.line.quantity).update(
-                stock=F("stock") - priced.line.quantity
-            )
-            if not taken:
-                left = Product.objects.filter(pk=product.pk).values_list("stock", flat=True).first() or 0
-                raise CartError(
-                    ngettext("Someone was quicker: only %(count)d piece of «%(title)s» is left.",
-                             "Someone was quicker: only %(count)d pieces of «%(title)s» are left.", left)
-                    % {"count": left, "title": product.title}
-                )  # fmt: skip
-        OrderItem.objects.create(
-            order=order, product=product, title=product.title,
+    _take_stock(priced_lines)
+    OrderItem.objects.bulk_create(
+        OrderItem(
+            order=order, product=priced.line.product, title=priced.line.product.title,
             options="; ".join(f"{choice.group.name}: {choice.name}" for choice in priced.choices),
             quantity=priced.line.quantity, base_unit=priced.price.base_unit, unit_price=priced.price.unit,
             discount=priced.price.explanation, line_total=priced.price.total,
-        )  # fmt: skip
+        )
+        for priced in priced_lines
+    )  # fmt: skip
     CartLine.objects.filter(pk__in=[priced.line.pk for priced in priced_lines]).delete()
     OrderEvent.objects.create(order=order, status=OrderStatus.OPEN, actor=buyer)
     _notify_invoice(order)
     transaction.on_commit(bump_generation)  # stock changed: cached pages show it
     return order
+
+
+def _take_stock(priced_lines) -> None:
+    """Take the ordered pieces of every counted product in one conditional UPDATE.
+
+    Each row is changed only if it still has enough pieces; fewer changed rows than products
+    means another buyer was quicker, and the whole order is rolled back.
+    """
+    wanted: dict[int, int] = {}
+    for priced in priced_lines:
+        if priced.line.product.availability == Availability.IN_STOCK:
+            wanted[priced.line.product_id] = wanted.get(priced.line.product_id, 0) + priced.line.quantity
+    if not wanted:
+        return
+    need = Case(*(When(pk=pk, then=Value(quantity)) for pk, quantity in wanted.items()), output_field=IntegerField())
+    taken = Product.objects.filter(pk__in=wanted, stock__gte=need).update(stock=F("stock") - need)
+    if taken != len(wanted):
+        short = Product.objects.filter(pk__in=wanted).exclude(stock__gte=need).values_list("title", "stock").first()
+        title, left = short if short else ("", 0)
+        raise CartError(
+            ngettext("Someone was quicker: only %(count)d piece of «%(title)s» is left.",
+                     "Someone was quicker: only %(count)d pieces of «%(title)s» are left.", left or 0)
+            % {"count": left or 0, "title": title}
+        )  # fmt: skip
 
 
 def _notify_invoice(order: Order) -> None:

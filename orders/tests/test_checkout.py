@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 
+from catalog.models import Product
 from catalog.tests.factories import ProductFactory
 from marketplace.models import OutboxMessage
 from marketplace.tests.factories import UserFactory
@@ -152,3 +153,16 @@ def test_checkout_without_this_shops_products_goes_back_to_the_cart(client, shop
     response = client.get("/checkout/anna/")
     assert response.status_code == 302 and response["Location"] == "/cart/"
     assert not OutboxMessage.objects.exists()
+
+
+@pytest.mark.parametrize("lines", [1, 12])
+def test_placing_an_order_makes_the_same_queries_for_any_cart_size(shop, lines, django_assert_max_num_queries):
+    from orders.services import order_place
+
+    cart = Cart.objects.create()
+    for _ in range(lines):
+        CartLine.objects.create(cart=cart, product=ProductFactory(shop=shop, stock=5), quantity=2)
+    with django_assert_max_num_queries(16):
+        order = order_place(cart=cart, shop=shop, buyer=None, **DETAILS)
+    assert order.items.count() == lines
+    assert set(Product.objects.filter(shop=shop).values_list("stock", flat=True)) == {3}

@@ -16,6 +16,7 @@ from marketplace.forms import call_service
 from shops.models import Shop
 
 from .. import services
+from ..attribution import source_of
 from ..exceptions import CartError
 from ..forms import CheckoutForm
 from ..models import Order
@@ -122,6 +123,7 @@ def checkout(request, slug):
     if request.method == "POST" and form.is_valid():
         data = {**form.cleaned_data}
         data["phone"] = data["phone"].as_e164
+        data["source"], data["source_referrer"] = source_of(request)
         order = call_service(form, services.order_place, cart=cart, shop=shop, buyer=user, **data)
         if order:
             messages.success(
