@@ -11,7 +11,7 @@ DEMO_EMAILS = ["admin@lavka.test", "seller@lavka.test", "seller2@lavka.test", "b
 
 def test_seed_demo_creates_every_demo_login(client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    call_command("seed_demo")
+    call_command("seed_demo", products_per_shop=3)
     for email in DEMO_EMAILS:
         response = client.post("/accounts/login/", {"login": email, "password": DEMO_PASSWORD})
         assert response.status_code == 302, email
@@ -30,14 +30,14 @@ def test_seed_demo_refuses_a_non_empty_database():
 
 def test_seed_demo_skips_quietly_for_make_run():
     User.objects.create_user("someone@example.com", "x")
-    call_command("seed_demo", skip_if_not_empty=True)
+    call_command("seed_demo", skip_if_not_empty=True, products_per_shop=3)
     assert User.objects.count() == 1
 
 
 def test_seed_demo_force_is_idempotent(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    call_command("seed_demo")
-    call_command("seed_demo", force=True)
+    call_command("seed_demo", products_per_shop=3)
+    call_command("seed_demo", force=True, products_per_shop=3)
     for email in DEMO_EMAILS:
         assert User.objects.filter(email=email).count() == 1
     from shops.models import Collection, Shop
@@ -50,7 +50,7 @@ def test_seed_demo_opens_a_dozen_complete_shops_one_on_vacation(settings, tmp_pa
     from shops.models import Shop
 
     settings.MEDIA_ROOT = tmp_path
-    call_command("seed_demo")
+    call_command("seed_demo", products_per_shop=3)
     shops = list(Shop.objects.all())
     assert len(shops) == 12
     assert all(shop.logo and shop.banner and shop.about_html and shop.has_rules for shop in shops)
@@ -59,3 +59,15 @@ def test_seed_demo_opens_a_dozen_complete_shops_one_on_vacation(settings, tmp_pa
     assert Shop.objects.get(owner__email="seller@lavka.test").name == "Мастерская Анны"
     assert Shop.objects.get(owner__email="seller2@lavka.test").name == "Столярка Петрова"
     assert not User.objects.get(email="buyer@lavka.test").is_seller
+
+
+def test_seed_demo_places_orders_in_every_status(settings, tmp_path, mailoutbox):
+    from orders.models import Order, OrderStatus
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo", products_per_shop=4)
+    statuses = set(Order.objects.values_list("status", flat=True))
+    assert statuses == set(OrderStatus.values)
+    assert Order.objects.filter(buyer__email="buyer@lavka.test").values("shop").distinct().count() >= 2
+    assert Order.objects.filter(is_guest=True).exists()
+    assert mailoutbox == []  # demo e-mails go nowhere

@@ -117,3 +117,21 @@ def test_orders_of_another_shop_are_not_listed(client, shop):
     client.force_login(shop.owner)
     assert foreign.number not in client.get("/cabinet/orders/").content.decode()
     assert Order.objects.count() == 1
+
+
+def test_cabinet_orders_filter_by_date_and_guest(client, shop):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    old = place(shop, ProductFactory(shop=shop, stock=5), key="old")
+    Order.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=10))
+    new = place(shop, ProductFactory(shop=shop, stock=5), key="new", buyer=UserFactory())
+    client.force_login(shop.owner)
+    since = (timezone.localdate() - timedelta(days=2)).isoformat()
+    page = client.get(f"/cabinet/orders/?from={since}").content.decode()
+    assert new.number in page and old.number not in page
+    page = client.get("/cabinet/orders/?guest=1").content.decode()
+    assert old.number in page and new.number not in page
+    page = client.get("/cabinet/orders/?from=yesterday").content.decode()
+    assert "не распознана" in page and old.number in page

@@ -1,5 +1,7 @@
 """Seller cabinet pages of the orders app: the shop's orders and their statuses."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,12 +23,22 @@ def order_list(request, shop):
         orders = orders.filter(status=status)
     if request.GET.get("guest") in ("1", "0"):
         orders = orders.filter(is_guest=request.GET["guest"] == "1")
+    dates = {}
+    for name, lookup in (("from", "created_at__date__gte"), ("to", "created_at__date__lte")):
+        try:
+            dates[name] = date.fromisoformat(request.GET.get(name, ""))
+            orders = orders.filter(**{lookup: dates[name]})
+        except ValueError:
+            if request.GET.get(name):
+                messages.warning(request, _("The date «%(value)s» was not understood and is ignored.")
+                                 % {"value": request.GET[name][:20]})  # fmt: skip
     query = request.GET.get("q", "").strip()[:100]
     if query:
         orders = orders.filter(Q(number__icontains=query) | Q(buyer_name__icontains=query))
     counts = shop.orders.aggregate(**{value: Count("pk", filter=Q(status=value)) for value in OrderStatus.values})
     context = {
         "shop": shop, "orders": orders[:200], "status": status, "query": query, "guest": request.GET.get("guest", ""),
+        "date_from": dates.get("from"), "date_to": dates.get("to"),
         "counts": [(value, label, counts[value]) for value, label in OrderStatus.choices],
     }  # fmt: skip
     return render(request, "orders/cabinet/order_list.html", context)
