@@ -187,3 +187,26 @@ def test_cart_groups_by_shop_with_subtotals(client, django_assert_max_num_querie
 
 def test_empty_cart(client):
     assert "Корзина пуста." in client.get("/cart/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("quantity", "error"),
+    [("0", "Количество должно быть не меньше 1."), ("-3", "Количество должно быть не меньше 1."),
+     ("100000", "Не больше 999 штук в одной строке."), ("2.5", "Введите количество целым числом.")],
+)  # fmt: skip
+def test_bad_quantities_are_refused_and_nothing_is_added(client, quantity, error):
+    product = ProductFactory(availability=Availability.NOT_TRACKED, stock=None)
+    response = client.post(f"/cart/add/{product.pk}/", {"quantity": quantity}, follow=True)
+    assert error in response.content.decode()
+    assert not CartLine.objects.exists()
+
+
+def test_a_posted_price_is_ignored(client):
+    product = ProductFactory(price=Decimal("1000"), stock=5)
+    client.post(f"/cart/add/{product.pk}/", {"quantity": "1", "price": "1", "unit_price": "1"})
+    assert "1\xa0000\xa0₽" in client.get("/cart/").content.decode()
+
+
+def test_my_orders_needs_log_in(client):
+    response = client.get("/orders/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
