@@ -134,11 +134,15 @@ def test_bad_add_says_why_on_the_product_page(client):
     assert not CartLine.objects.exists()
 
 
-def test_a_foreign_origin_cannot_add(client):
+@pytest.mark.parametrize("origin", ["https://evil.example.com", "null", "http://testserver.evil.com"])
+def test_a_foreign_origin_cannot_add(client, origin):
     product = ProductFactory()
-    response = client.post(f"/cart/add/{product.pk}/", {"quantity": "1"}, HTTP_ORIGIN="https://evil.example.com")
+    response = client.post(f"/cart/add/{product.pk}/", {"quantity": "1"}, HTTP_ORIGIN=origin)
     assert response.status_code == 403
     assert not CartLine.objects.exists()
+    assert (
+        client.post(f"/cart/add/{product.pk}/", {"quantity": "1"}, HTTP_ORIGIN="http://testserver").status_code == 302
+    )
 
 
 def test_quantity_change_with_htmx_and_without(client):
