@@ -41,3 +41,16 @@ def call_service(form, service, /, **kwargs):
         form.add_error(None, str(error))
         return None
     return True if result is None else result
+
+
+def parse_ids(values) -> list[int]:
+    """Database ids from request data: junk and out-of-range numbers are dropped, not errors."""
+    found = []
+    for value in values:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            continue
+        if 0 < number < 2**63:  # anything else cannot match a row and must not overflow
+            found.append(number)
+    return found

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from marketplace.forms import call_service
+from marketplace.forms import call_service, parse_ids
 from marketplace.money import ZERO, to_money
 from shops.views.cabinet import seller_required
 
@@ -48,18 +48,6 @@ LIST_FIELDS = [
     "is_enabled", "is_hidden_by_moderation", "views_count", "likes_count", "created_at", "cover", "cover__image",
     "cover__width", "cover__height",  # ImageField reads its dimension fields when it is loaded
 ]  # fmt: skip
-
-
-def _ints(values) -> list[int]:
-    found = []
-    for value in values:
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            continue
-        if 0 < number < 2**63:  # a database id; anything else cannot match and must not overflow
-            found.append(number)
-    return found
 
 
 def _data(request):
@@ -121,7 +109,7 @@ def product_list(request, shop):
 def product_bulk(request, shop):
     """«Включить / Выключить» for the ticked products; ids of other shops are ignored by the service."""
     action = request.POST.get("action")
-    ids = _ints(request.POST.getlist("ids"))
+    ids = parse_ids(request.POST.getlist("ids"))
     if action not in ("enable", "disable"):
         messages.error(request, _("Choose whether to enable or disable the ticked products."))
     elif not ids:
@@ -326,7 +314,7 @@ def collection_products(request, shop, pk):
     collection = get_object_or_404(shop.collections, pk=pk)
     order = list(collection.items.order_by("position", "pk").values_list("product_id", flat=True))
     if request.method == "POST":
-        action, product_id = request.POST.get("action", ""), _ints([request.POST.get("product")])
+        action, product_id = request.POST.get("action", ""), parse_ids([request.POST.get("product")])
         if product_id:
             product_id = product_id[0]
             if action == "add" and product_id not in order:

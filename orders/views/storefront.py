@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from catalog.models import Product
-from marketplace.forms import call_service
+from marketplace.forms import call_service, parse_ids
 from shops.models import Shop
 
 from .. import services
@@ -23,14 +23,11 @@ from ..models import Order
 from ..selectors import cart_for, cart_groups
 
 
-def _ints(values) -> list[int]:
-    out = []
-    for value in values:
-        try:
-            out.append(int(value))
-        except (TypeError, ValueError):
-            continue
-    return out
+def _quantity(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise CartError(_("Enter the quantity as a whole number.")) from None
 
 
 def _same_origin(request) -> bool:
@@ -51,13 +48,13 @@ def cart_add(request, pk):
     if not _same_origin(request):
         return HttpResponseForbidden()
     product = get_object_or_404(Product.objects.select_related("shop", "shop__vacation"), pk=pk)
-    choice_ids = _ints(value for key, values in request.POST.lists() if key.startswith("option_") for value in values)
-    quantities = _ints([request.POST.get("quantity", "1")])
+    choice_ids = parse_ids(
+        value for key, values in request.POST.lists() if key.startswith("option_") for value in values
+    )
     try:
-        if not quantities:
-            raise CartError(_("Enter the quantity as a whole number."))
+        quantity = _quantity(request.POST.get("quantity", "1"))
         cart = cart_for(request, create=True)
-        services.cart_add(cart=cart, product=product, quantity=quantities[0], choice_ids=choice_ids)
+        services.cart_add(cart=cart, product=product, quantity=quantity, choice_ids=choice_ids)
     except CartError as error:
         messages.error(request, str(error))
         return redirect(product.get_absolute_url())
@@ -92,11 +89,8 @@ def _cart_response(request, error=None):
 @require_POST
 def cart_line_quantity(request, pk):
     line = _line(request, pk)
-    quantities = _ints([request.POST.get("quantity")])
     try:
-        if not quantities:
-            raise CartError(_("Enter the quantity as a whole number."))
-        services.cart_line_set_quantity(line=line, quantity=quantities[0])
+        services.cart_line_set_quantity(line=line, quantity=_quantity(request.POST.get("quantity")))
     except CartError as error:
         return _cart_response(request, str(error))
     return _cart_response(request)
