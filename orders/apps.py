@@ -15,6 +15,6 @@ class OrdersConfig(AppConfig):
 
         from shops.overview import register_overview
 
-        from .views.cabinet import open_orders_count
+        from .selectors import open_orders_count
 
         register_overview(open_orders_count)

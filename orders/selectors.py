@@ -15,18 +15,12 @@ from .models import Cart, CartLine
 SESSION_KEY = "cart_id"
 
 
-def cart_for(request, *, create: bool = False) -> Cart | None:
+def cart_for(request) -> Cart | None:
     """The buyer's cart: the account's when signed in, else the one the session points to."""
     if request.user.is_authenticated:
-        if create:
-            return Cart.objects.get_or_create(user=request.user)[0]
         return Cart.objects.filter(user=request.user).first()
     cart_id = request.session.get(SESSION_KEY)
-    cart = Cart.objects.filter(pk=cart_id, user__isnull=True).first() if cart_id else None
-    if cart is None and create:
-        cart = Cart.objects.create()
-        request.session[SESSION_KEY] = cart.pk
-    return cart
+    return Cart.objects.filter(pk=cart_id, user__isnull=True).first() if cart_id else None
 
 
 def cart_count(request) -> int:
@@ -38,6 +32,13 @@ def cart_count(request) -> int:
     else:
         return 0
     return lines.aggregate(pieces=Sum("quantity"))["pieces"] or 0
+
+
+def open_orders_count(shop) -> dict:
+    """For the cabinet overview (registered with shops.overview)."""
+    from .models import Order, OrderStatus
+
+    return {"new_orders_count": Order.objects.filter(shop=shop, status=OrderStatus.OPEN).count()}
 
 
 @dataclass

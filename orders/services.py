@@ -14,7 +14,7 @@ from marketplace.pagecache import bump_generation
 
 from .exceptions import CartError
 from .models import MAX_LINE_QUANTITY, TRANSITIONS, Cart, CartLine, Order, OrderEvent, OrderItem, OrderStatus
-from .selectors import cart_groups
+from .selectors import SESSION_KEY, cart_for, cart_groups
 
 
 def _options_key(choice_ids: Iterable[int]) -> str:
@@ -59,6 +59,18 @@ def _cap_to_stock(product: Product, quantity: int) -> None:
             ngettext("Only %(count)d piece of «%(title)s» is left.", "Only %(count)d pieces of «%(title)s» are left.",
                      product.stock or 0) % {"count": product.stock or 0, "title": product.title}
         )  # fmt: skip
+
+
+@transaction.atomic
+def cart_open(*, request) -> Cart:
+    """The buyer's cart, made on first use; a guest's is remembered in the session."""
+    if request.user.is_authenticated:
+        return Cart.objects.get_or_create(user=request.user)[0]
+    cart = cart_for(request)
+    if cart is None:
+        cart = Cart.objects.create()
+        request.session[SESSION_KEY] = cart.pk
+    return cart
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.pagecache import bump_generation
 
 from .models import AboutImage, Collection, SanctionState, Shop, Vacation
+from .services import shops_set_sanction_state
 
 
 class VacationInline(admin.StackedInline):
@@ -87,8 +88,7 @@ class ShopAdmin(admin.ModelAdmin):
         transaction.on_commit(bump_generation)
 
     def _set_state(self, request, queryset, state):
-        updated = queryset.update(sanction_state=state)
-        transaction.on_commit(bump_generation)
+        updated = shops_set_sanction_state(shop_ids=queryset.values_list("pk", flat=True), state=state)
         self.message_user(request, _("%(count)d shops updated.") % {"count": updated})
 
     @admin.action(description=_("Make active (lift sanctions)"))

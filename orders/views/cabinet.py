@@ -12,7 +12,7 @@ from shops.views.cabinet import seller_required
 
 from .. import services
 from ..exceptions import CartError
-from ..models import Order, OrderStatus
+from ..models import OrderStatus
 
 
 @seller_required
@@ -67,8 +67,3 @@ def order_status(request, shop, number):
         messages.success(request, _("The order is «%(status)s» now; the buyer gets an e-mail.")
                          % {"status": OrderStatus(target).label})  # fmt: skip
     return redirect("orders:cabinet-detail", number=order.number)
-
-
-def open_orders_count(shop) -> dict:
-    """For the cabinet overview (shops.overview)."""
-    return {"new_orders_count": Order.objects.filter(shop=shop, status=OrderStatus.OPEN).count()}

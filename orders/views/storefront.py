@@ -53,7 +53,7 @@ def cart_add(request, pk):
     )
     try:
         quantity = _quantity(request.POST.get("quantity", "1"))
-        cart = cart_for(request, create=True)
+        cart = services.cart_open(request=request)
         services.cart_add(cart=cart, product=product, quantity=quantity, choice_ids=choice_ids)
     except CartError as error:
         messages.error(request, str(error))
