@@ -182,6 +182,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "catalog.tasks.labels_refresh_task",
         "schedule": crontab(minute=7),
     },
+    "orders-tracking-refresh": {
+        "task": "orders.tasks.tracking_refresh_task",
+        "schedule": crontab(minute=23, hour="*/2"),
+    },
 }
 
 # --- Auth and accounts ------------------------------------------------------
@@ -289,6 +293,20 @@ EMAIL_TIMEOUT = 10
 # Site admins get every order invoice and status change (seed 001).
 ADMINS = [("Lavka", addr) for addr in env.list("ADMIN_EMAILS", default=["admin@lavka.test"])]
 OUTBOX_MAX_ATTEMPTS = 12
+
+# --- Carriers (parcel tracking) ---------------------------------------------
+# Without credentials the tracking page links to the carrier's own public page instead.
+RUSSIAN_POST_TRACKING_URL = env.str("RUSSIAN_POST_TRACKING_URL", default="https://tracking.russianpost.ru/rtm34")
+RUSSIAN_POST_LOGIN = env.str("RUSSIAN_POST_LOGIN", default="")
+RUSSIAN_POST_PASSWORD = env.str("RUSSIAN_POST_PASSWORD", default="")
+CDEK_API_URL = env.str("CDEK_API_URL", default="https://api.cdek.ru/v2")
+CDEK_CLIENT_ID = env.str("CDEK_CLIENT_ID", default="")
+CDEK_CLIENT_SECRET = env.str("CDEK_CLIENT_SECRET", default="")
+CARRIER_TIMEOUT = env.float("CARRIER_TIMEOUT", default=5.0)  # seconds, per attempt
+CARRIER_RETRIES = env.int("CARRIER_RETRIES", default=2)  # extra attempts on errors that may pass
+# How often tracking of an undelivered parcel is asked again, and for how long after shipping.
+TRACKING_REFRESH_HOURS = env.int("TRACKING_REFRESH_HOURS", default=2)
+TRACKING_GIVE_UP_DAYS = env.int("TRACKING_GIVE_UP_DAYS", default=90)
 
 # --- Security ---------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -1,21 +1,40 @@
-"""Demo data of the orders app: orders in every status, from the demo buyer and from guests."""
+"""Demo data of the orders app: orders in every status, from the demo buyer and from guests,
+shipped ones with tracks and the events a carrier would have reported."""
+
+from datetime import timedelta
+
+from django.utils import timezone
 
 from catalog.models import Availability, Product
 from marketplace.demo import DemoContext
 
 from . import services
+from .carriers import CarrierEvent, TrackingResult
 from .models import Cart, CartLine, Order, OrderStatus
 
+SHIPPED = "shipped-with-tracks"
 # (buyer email or None for a guest, shop slug, statuses to walk through)
 ORDERS = [
-    ("buyer@lavka.test", "masterskaya-anny", [OrderStatus.PAID, OrderStatus.SHIPPED]),
+    ("buyer@lavka.test", "masterskaya-anny", [OrderStatus.PAID, SHIPPED]),
     ("buyer@lavka.test", "masterskaya-anny", [OrderStatus.PAID]),
     ("buyer@lavka.test", "stolyarka-petrova", []),
     ("buyer@lavka.test", "printy-pavla", [OrderStatus.CANCELLED]),
     (None, "masterskaya-anny", []),
     (None, "masterskaya-anny", [OrderStatus.CANCELLED]),
-    (None, "stolyarka-petrova", [OrderStatus.PAID, OrderStatus.SHIPPED]),
+    (None, "stolyarka-petrova", [OrderStatus.PAID, SHIPPED]),
+    ("buyer@lavka.test", "stolyarka-petrova", [OrderStatus.PAID, OrderStatus.SHIPPED]),
 ]
+
+# Parcels of the orders marked SHIPPED above, by order index: (carrier, track, events, recipient).
+_RP_WAY = [("Приём", "Екатеринбург 620014"), ("Покинуло место приёма", "Екатеринбург 620014"),
+           ("Прибыло в сортировочный центр", "Москва 140983"), ("Прибыло в место вручения", "Москва 101000")]  # fmt: skip
+_CDEK_WAY = [("Принят на склад отправителя", "Екатеринбург"), ("Отправлен в г.-транзит", "Екатеринбург"),
+             ("Принят на склад доставки", "Москва")]  # fmt: skip
+PARCELS = {
+    0: [("russian_post", "62001411001235", [*_RP_WAY, ("Вручение адресату", "Москва 101000")], "Иванова М. П."),
+        ("cdek", "1106207236", _CDEK_WAY, "")],
+    6: [("cdek", "1106207350", _CDEK_WAY[:2], "")],
+}  # fmt: skip
 
 
 def seed(ctx: DemoContext) -> None:
@@ -50,4 +69,25 @@ def seed(ctx: DemoContext) -> None:
         )  # fmt: skip
         cart.delete()
         for status in statuses:
-            services.order_transition(order=order, to_status=status, actor=shop.owner)
+            if status == SHIPPED:
+                _ship(order, PARCELS.get(index, []))
+            else:
+                services.order_transition(order=order, to_status=status, actor=shop.owner)
+
+
+def _ship(order: Order, parcels) -> None:
+    """Parcels added the way a seller adds them; their events stored as a refresh would store them."""
+    start = timezone.now() - timedelta(days=6)
+    for number, (carrier, track, way, recipient) in enumerate(parcels):
+        shipment = services.shipment_add(
+            order=order, actor=order.shop.owner, carrier=carrier, track_number=track,
+            new_status=OrderStatus.SHIPPED if number == 0 else "",
+        )  # fmt: skip
+        events = [
+            CarrierEvent(occurred_at=start + timedelta(days=step, hours=3 * number), status=status, location=place,
+                         is_delivery=status.startswith("Вручение"))
+            for step, (status, place) in enumerate(way)
+        ]  # fmt: skip
+        services.shipment_store_tracking(
+            shipment_id=shipment.pk, result=TrackingResult(events=events, recipient_name=recipient)
+        )

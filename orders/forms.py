@@ -1,4 +1,4 @@
-"""Checkout form: who, where, how to deliver and how the shop should get in touch."""
+"""Orders forms: checkout (who, where, how to deliver and get in touch) and the seller's shipment form."""
 
 import uuid
 
@@ -8,7 +8,9 @@ from phonenumber_field.formfields import PhoneNumberField
 
 from shops.models import ContactMethod
 
-from .models import DeliveryMethod
+from . import tracks
+from .exceptions import ShipmentError
+from .models import TRANSITIONS, Carrier, DeliveryMethod, OrderStatus
 
 
 class CheckoutForm(forms.Form):
@@ -46,3 +48,41 @@ class CheckoutForm(forms.Form):
 
     def clean_buyer_name(self):
         return " ".join(self.cleaned_data["buyer_name"].split())
+
+
+class ShipmentForm(forms.Form):
+    """«Создать отдельную отгрузку»: carrier, track number and, in the same step, the new status."""
+
+    carrier = forms.ChoiceField(label=_("Carrier"), choices=Carrier.choices)
+    carrier_name = forms.CharField(label=_("Carrier's name"), max_length=100, required=False,
+                                   help_text=_("For another carrier: Boxberry, DPD, Yandex Delivery…"))  # fmt: skip
+    track_number = forms.CharField(
+        label=_("Track number"), max_length=60,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "placeholder": "RA123456785RU"}),
+    )  # fmt: skip
+    new_status = forms.ChoiceField(label=_("Order status"), required=False)
+    notify_buyer = forms.BooleanField(label=_("Tell the buyer: an e-mail with the clickable track"), required=False)
+
+    def __init__(self, *args, order, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = TRANSITIONS[OrderStatus(order.status)] - {OrderStatus.CANCELLED}
+        self.fields["new_status"].choices = [
+            ("", _("Keep «%(status)s»") % {"status": order.get_status_display()}),
+            *((value, label) for value, label in OrderStatus.choices if value in allowed),
+        ]
+        if order.delivery_method in Carrier.values:
+            self.initial.setdefault("carrier", order.delivery_method)
+        if OrderStatus.SHIPPED in allowed:
+            self.initial.setdefault("new_status", OrderStatus.SHIPPED)
+
+    def clean(self):
+        data = super().clean()
+        carrier = data.get("carrier")
+        if carrier == Carrier.OTHER and not data.get("carrier_name", "").strip():
+            self.add_error("carrier_name", _("Name the carrier."))
+        if carrier and data.get("track_number"):
+            try:
+                data["track_number"] = tracks.validate(carrier, data["track_number"])
+            except ShipmentError as error:
+                self.add_error("track_number", str(error))
+        return data

@@ -1,4 +1,4 @@
-"""Orders data: the buyer's cart (orders, shipments and reviews come with their issues)."""
+"""Orders data: carts, orders with their items and history, shipments and carrier tracking."""
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -177,3 +177,91 @@ class OrderEvent(models.Model):
 
     def __str__(self):
         return f"{self.order_id}: {self.status}"
+
+
+class Carrier(models.TextChoices):
+    RUSSIAN_POST = "russian_post", _("Russian Post")
+    CDEK = "cdek", _("CDEK")
+    OTHER = "other", _("Other carrier")
+
+
+# Carriers whose tracking we fetch ourselves (seed 001: «интегрированы … Почты РФ и ТК СДЭК»).
+TRACKED_CARRIERS = (Carrier.RUSSIAN_POST, Carrier.CDEK)
+
+
+class Shipment(models.Model):
+    """A parcel of an order: carrier and track number; an order may have several (seed 001)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="shipments")
+    carrier = models.CharField(_("carrier"), max_length=16, choices=Carrier)
+    carrier_name = models.CharField(_("carrier's name"), max_length=100, blank=True)
+    track_number = models.CharField(_("track number"), max_length=40)
+    created_at = models.DateTimeField(_("added"), default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    # What the carrier says: kept for the buyer's page and for "tracked sales" of the reliable-seller badge.
+    last_status = models.CharField(_("last status"), max_length=200, blank=True)
+    recipient_name = models.CharField(_("recipient at the carrier"), max_length=200, blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True, db_index=True)
+    checked_at = models.DateTimeField(_("tracking checked"), null=True, blank=True)
+    check_error = models.CharField(_("tracking error"), max_length=300, blank=True)
+    review_requested_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("shipment")
+        verbose_name_plural = _("shipments")
+        constraints = [
+            models.UniqueConstraint(fields=["order", "carrier", "track_number"], name="shipment_track_once_per_order")
+        ]
+        indexes = [models.Index(fields=["delivered_at", "carrier", "checked_at"], name="shipment_refresh_due")]
+
+    def __str__(self):
+        return f"{self.carrier_label} {self.track_number}"
+
+    def get_absolute_url(self):
+        """Our tracking page; guests reach it with the order's secret, like the order page."""
+        from django.urls import reverse
+
+        url = reverse("orders:tracking", kwargs={"number": self.order.number, "pk": self.pk})
+        return f"{url}?key={self.order.secret}" if self.order.is_guest else url
+
+    @property
+    def carrier_label(self) -> str:
+        return self.carrier_name if self.carrier == Carrier.OTHER and self.carrier_name else self.get_carrier_display()
+
+    @property
+    def is_tracked(self) -> bool:
+        return self.carrier in TRACKED_CARRIERS
+
+    @property
+    def latest_event(self):
+        """The newest event (from the prefetched events where the page prefetched them)."""
+        events = list(self.events.all())
+        return events[-1] if events else None
+
+    @property
+    def public_url(self) -> str:
+        from .tracks import public_tracking_url
+
+        return public_tracking_url(self.carrier, self.track_number)
+
+
+class TrackingEvent(models.Model):
+    """One operation the carrier reported (stored so the page doesn't ask the carrier every time)."""
+
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="events")
+    occurred_at = models.DateTimeField(_("when"))
+    status = models.CharField(_("what happened"), max_length=200)
+    location = models.CharField(_("where"), max_length=200, blank=True)
+    is_delivery = models.BooleanField(_("delivered"), default=False)
+
+    class Meta:
+        ordering = ["occurred_at", "pk"]
+        verbose_name = _("tracking event")
+        verbose_name_plural = _("tracking events")
+        constraints = [
+            models.UniqueConstraint(fields=["shipment", "occurred_at", "status"], name="tracking_event_once")
+        ]
+
+    def __str__(self):
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.status}"

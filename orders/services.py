@@ -1,9 +1,12 @@
-"""Writes of the orders app: the cart (orders come with their issue)."""
+"""Writes of the orders app: the cart, placing orders, statuses, shipments and their tracking."""
 
+import logging
 from collections.abc import Iterable
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -12,9 +15,26 @@ from catalog.models import Availability, OptionKind, Product
 from marketplace.notifications import admin_emails, notify, site_url
 from marketplace.pagecache import bump_generation
 
-from .exceptions import CartError
-from .models import MAX_LINE_QUANTITY, TRANSITIONS, Cart, CartLine, Order, OrderEvent, OrderItem, OrderStatus
+from . import tracks
+from .carriers import CarrierError, TrackingResult, TrackNotFound, client_for
+from .exceptions import CartError, ShipmentError
+from .models import (
+    MAX_LINE_QUANTITY,
+    TRACKED_CARRIERS,
+    TRANSITIONS,
+    Carrier,
+    Cart,
+    CartLine,
+    Order,
+    OrderEvent,
+    OrderItem,
+    OrderStatus,
+    Shipment,
+    TrackingEvent,
+)
 from .selectors import SESSION_KEY, cart_for, cart_groups
+
+logger = logging.getLogger(__name__)
 
 
 def _options_key(choice_ids: Iterable[int]) -> str:
@@ -251,10 +271,20 @@ def order_transition(*, order: Order, to_status: str, actor, note: str = "") -> 
     order.status_changed_at = timezone.now()
     order.save(update_fields=["status", "status_changed_at"])
     OrderEvent.objects.create(order=order, status=to_status, actor=actor, note=note)
+    # A parcel recorded before (or together with) «shipped» makes the notice carry a clickable track.
     context = {"order": order, "shop": order.shop, "previous": previous, "note": note,
-               "order_url": site_url() + order.get_absolute_url()}  # fmt: skip
+               "order_url": site_url() + order.get_absolute_url(),
+               "shipments": _shipments_for_email(order)}  # fmt: skip
     notify(template="order_status", to=[order.email, order.shop.owner.email, *admin_emails()], context=context)
     return order
+
+
+def _shipments_for_email(order: Order) -> list[dict]:
+    return [
+        {"carrier": shipment.carrier_label, "number": shipment.track_number,
+         "url": site_url() + shipment.get_absolute_url() if shipment.is_tracked else ""}
+        for shipment in order.shipments.all()
+    ]  # fmt: skip
 
 
 @transaction.atomic
@@ -267,3 +297,150 @@ def order_confirm(*, order: Order) -> Order:
         order.save(update_fields=["confirmed_at"])
         OrderEvent.objects.create(order=order, status=order.status, actor=order.buyer, note=_("Confirmed by the buyer"))
     return order
+
+
+@transaction.atomic
+def shipment_add(
+    *, order: Order, actor, carrier: str, track_number: str, carrier_name: str = "", new_status: str = "",
+    notify_buyer: bool = False,
+) -> Shipment:  # fmt: skip
+    """Record a parcel of the order («Создать отдельную отгрузку»), optionally changing the status with it.
+
+    A status change sends the usual notice, now with the clickable track; without one the buyer
+    is told only when the seller asks (a track added to an order shipped earlier).
+    """
+    order = Order.objects.select_for_update().select_related("shop").get(pk=order.pk)
+    if order.status == OrderStatus.CANCELLED:
+        raise ShipmentError(_("The order is cancelled: there is nothing to ship."))
+    if carrier not in Carrier.values:
+        raise ShipmentError(_("Choose the carrier."))
+    carrier_name = carrier_name.strip()[:100] if carrier == Carrier.OTHER else ""
+    if carrier == Carrier.OTHER and not carrier_name:
+        raise ShipmentError(_("Name the carrier."))
+    number = tracks.validate(carrier, track_number)
+    if new_status and (new_status not in TRANSITIONS[OrderStatus(order.status)] or new_status == OrderStatus.CANCELLED):
+        raise ShipmentError(
+            _("An order that is «%(current)s» cannot become «%(target)s».")
+            % {"current": order.get_status_display(), "target": dict(OrderStatus.choices).get(new_status, new_status)}
+        )
+    if order.shipments.filter(carrier=carrier, track_number=number).exists():
+        raise ShipmentError(_("The track %(number)s is already on this order.") % {"number": number})
+    shipment = Shipment.objects.create(
+        order=order, carrier=carrier, carrier_name=carrier_name, track_number=number, created_by=actor
+    )
+    OrderEvent.objects.create(
+        order=order, status=order.status, actor=actor,
+        note=_("Shipment: %(carrier)s, track %(number)s") % {"carrier": shipment.carrier_label, "number": number},
+    )  # fmt: skip
+    if new_status:
+        order_transition(order=order, to_status=new_status, actor=actor)
+    elif notify_buyer:
+        _notify_shipment(order, shipment)
+    if shipment.is_tracked and client_for(carrier) is not None:
+        from .tasks import shipment_refresh_task
+
+        transaction.on_commit(lambda: shipment_refresh_task.delay(shipment.pk))
+    return shipment
+
+
+def _notify_shipment(order: Order, shipment: Shipment) -> None:
+    context = {"order": order, "shop": order.shop, "shipment": shipment,
+               "order_url": site_url() + order.get_absolute_url(),
+               "tracking_url": site_url() + shipment.get_absolute_url() if shipment.is_tracked else ""}  # fmt: skip
+    notify(template="order_shipment", to=[order.email], context=context)
+
+
+@transaction.atomic
+def shipment_delete(*, shipment: Shipment, actor) -> None:
+    """Take back a parcel recorded by mistake; one the carrier delivered stays (it proves the sale)."""
+    shipment = Shipment.objects.select_for_update().select_related("order").get(pk=shipment.pk)
+    if shipment.delivered_at is not None:
+        raise ShipmentError(_("The carrier has delivered this parcel: its track stays on the order."))
+    OrderEvent.objects.create(
+        order=shipment.order, status=shipment.order.status, actor=actor,
+        note=_("Shipment removed: %(carrier)s, track %(number)s")
+        % {"carrier": shipment.carrier_label, "number": shipment.track_number},
+    )  # fmt: skip
+    shipment.delete()
+
+
+def shipment_refresh(*, shipment: Shipment) -> bool:
+    """Ask the carrier for the parcel's events and store what is new; True if anything changed.
+
+    The carrier is asked outside any transaction (it may take seconds); the answer is applied
+    under a row lock, so a page view and the periodic job never both send «delivered».
+    Raises CarrierError when the carrier could not answer (the caller decides to retry).
+    """
+    client = client_for(shipment.carrier)
+    if client is None or not shipment.is_tracked:
+        return False
+    try:
+        result = client.track(shipment.track_number)
+    except TrackNotFound as error:
+        # Normal for a day or two after the parcel is handed in: not an error to retry.
+        Shipment.objects.filter(pk=shipment.pk).update(checked_at=timezone.now(), check_error=str(error)[:300])
+        return False
+    except CarrierError as error:
+        Shipment.objects.filter(pk=shipment.pk).update(checked_at=timezone.now(), check_error=str(error)[:300])
+        raise
+    return shipment_store_tracking(shipment_id=shipment.pk, result=result)
+
+
+@transaction.atomic
+def shipment_store_tracking(*, shipment_id: int, result: TrackingResult) -> bool:
+    """Store what the carrier reported: new events, recipient, delivery (asking for a review once)."""
+    shipment = Shipment.objects.select_for_update().select_related("order", "order__shop").get(pk=shipment_id)
+    known = set(shipment.events.values_list("occurred_at", "status"))
+    new = [
+        TrackingEvent(shipment=shipment, occurred_at=event.occurred_at, status=event.status[:200],
+                      location=event.location[:200], is_delivery=event.is_delivery)
+        for event in result.events if (event.occurred_at, event.status[:200]) not in known
+    ]  # fmt: skip
+    TrackingEvent.objects.bulk_create(new, ignore_conflicts=True)
+    fields = {"checked_at": timezone.now(), "check_error": ""}
+    if result.events:
+        fields["last_status"] = result.events[-1].status[:200]
+    if result.recipient_name:
+        fields["recipient_name"] = result.recipient_name[:200]
+    delivered_now = result.delivered_at is not None and shipment.delivered_at is None
+    if delivered_now:
+        fields["delivered_at"] = result.delivered_at
+        fields["review_requested_at"] = timezone.now()
+    for name, value in fields.items():
+        setattr(shipment, name, value)
+    shipment.save(update_fields=list(fields))
+    if delivered_now:
+        _notify_delivered(shipment)
+    return bool(new) or delivered_now
+
+
+def _notify_delivered(shipment: Shipment) -> None:
+    """The parcel arrived: the buyer is asked for a review (guests can't leave reviews, seed 001)."""
+    order = shipment.order
+    context = {"order": order, "shop": order.shop, "shipment": shipment, "ask_review": not order.is_guest,
+               "order_url": site_url() + order.get_absolute_url()}  # fmt: skip
+    notify(template="shipment_delivered", to=[order.email], context=context)
+
+
+def shipments_refresh_due(*, limit: int = 500) -> dict[str, int]:
+    """The periodic job: refresh undelivered parcels not checked lately; one carrier's failure stops nothing."""
+    now = timezone.now()
+    # A little slack, so a parcel checked just after the last run is due at the next one.
+    checked_before = now - timedelta(hours=settings.TRACKING_REFRESH_HOURS) + timedelta(minutes=10)
+    carriers = [carrier for carrier in TRACKED_CARRIERS if client_for(carrier) is not None]
+    due = (
+        Shipment.objects.filter(delivered_at__isnull=True, carrier__in=carriers,
+                                created_at__gte=now - timedelta(days=settings.TRACKING_GIVE_UP_DAYS))
+        .exclude(order__status=OrderStatus.CANCELLED)
+        .filter(Q(checked_at__isnull=True) | Q(checked_at__lte=checked_before))
+        .order_by(F("checked_at").asc(nulls_first=True), "pk")[:limit]
+    )  # fmt: skip
+    counts = {"checked": 0, "changed": 0, "failed": 0}
+    for shipment in due:
+        counts["checked"] += 1
+        try:
+            counts["changed"] += shipment_refresh(shipment=shipment)
+        except CarrierError as error:
+            counts["failed"] += 1
+            logger.warning("Tracking %s failed: %s", shipment, error)
+    return counts

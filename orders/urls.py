@@ -13,7 +13,14 @@ urlpatterns = [
     path("orders/", storefront.order_list, name="list"),
     path("orders/<str:number>/", storefront.order_detail, name="detail"),
     path("orders/<str:number>/confirm/", storefront.order_confirm, name="confirm"),
+    path("orders/<str:number>/tracking/<int:pk>/", storefront.tracking, name="tracking"),
     path("cabinet/orders/", cabinet.order_list, name="cabinet-list"),
     path("cabinet/orders/<str:number>/", cabinet.order_detail, name="cabinet-detail"),
     path("cabinet/orders/<str:number>/status/", cabinet.order_status, name="cabinet-status"),
+    path("cabinet/orders/<str:number>/shipments/", cabinet.shipment_add, name="cabinet-shipment-add"),
+    path(
+        "cabinet/orders/<str:number>/shipments/<int:pk>/delete/",
+        cabinet.shipment_delete,
+        name="cabinet-shipment-delete",
+    ),  # fmt: skip
 ]

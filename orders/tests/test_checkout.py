@@ -142,7 +142,9 @@ def test_an_order_page_needs_its_owner_or_the_secret_link(client, shop):
     client.post("/checkout/anna/", DETAILS)
     order = Order.objects.get()
     stranger = client.__class__()
-    assert stranger.get(f"/orders/{order.number}/").status_code == 404
+    response = stranger.get(f"/orders/{order.number}/")
+    assert response.status_code == 302 and response["Location"] == f"/accounts/login/?next=/orders/{order.number}/"
+    assert stranger.get("/orders/0000-00000/").status_code == 302  # the same answer for a number that doesn't exist
     assert stranger.get(f"/orders/{order.number}/?key=wrong").status_code == 404
     assert stranger.get(order.get_absolute_url()).status_code == 200
     stranger.force_login(UserFactory())

@@ -72,7 +72,9 @@ def test_unconfirmed_cancel_date_counts_working_days(shop):
 
 def test_the_buyer_confirms_by_the_secret_link(client, shop):
     order = place(shop, ProductFactory(shop=shop, stock=5))
-    assert client.post(f"/orders/{order.number}/confirm/").status_code == 404
+    response = client.post(f"/orders/{order.number}/confirm/")
+    assert response.status_code == 302 and response["Location"] == f"/accounts/login/?next=/orders/{order.number}/"
+    assert client.post(f"/orders/{order.number}/confirm/", {"key": "wrong"}).status_code == 404
     client.post(f"/orders/{order.number}/confirm/", {"key": order.secret})
     order.refresh_from_db()
     assert order.confirmed_at is not None

@@ -1,4 +1,4 @@
-"""Seller cabinet pages of the orders app: the shop's orders and their statuses."""
+"""Seller cabinet pages of the orders app: the shop's orders, their statuses and shipments."""
 
 from datetime import date
 
@@ -8,10 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from marketplace.forms import call_service
 from shops.views.cabinet import seller_required
 
 from .. import services
-from ..exceptions import CartError
+from ..exceptions import CartError, ShipmentError
+from ..forms import ShipmentForm
 from ..models import OrderStatus
 
 
@@ -44,11 +46,54 @@ def order_list(request, shop):
     return render(request, "orders/cabinet/order_list.html", context)
 
 
+def _order_page(request, shop, order, shipment_form=None, status=200):
+    context = {
+        "shop": shop, "order": order, "items": order.items.all(), "events": order.events.select_related("actor"),
+        "shipments": order.shipments.prefetch_related("events"),
+        "shipment_form": shipment_form or ShipmentForm(order=order),
+    }  # fmt: skip
+    return render(request, "orders/cabinet/order_detail.html", context, status=status)
+
+
 @seller_required
 def order_detail(request, shop, number):
+    return _order_page(request, shop, get_object_or_404(shop.orders.select_related("buyer"), number=number))
+
+
+@seller_required
+@require_POST
+def shipment_add(request, shop, number):
     order = get_object_or_404(shop.orders.select_related("buyer"), number=number)
-    context = {"shop": shop, "order": order, "items": order.items.all(), "events": order.events.select_related("actor")}
-    return render(request, "orders/cabinet/order_detail.html", context)
+    form = ShipmentForm(request.POST, order=order)
+    shipment = form.is_valid() and call_service(form, services.shipment_add, order=order, actor=request.user,
+                                                **form.cleaned_data)  # fmt: skip
+    if not shipment:
+        messages.error(request, _("The shipment is not saved: see the form below."))
+        return _order_page(request, shop, order, shipment_form=form, status=400)
+    if form.cleaned_data["new_status"]:
+        status = OrderStatus(form.cleaned_data["new_status"]).label
+        text = _("The track %(number)s is saved and the order is «%(status)s»; the buyer gets an e-mail with the "
+                 "track.") % {"number": shipment.track_number, "status": status}  # fmt: skip
+    elif form.cleaned_data["notify_buyer"]:
+        text = _("The track %(number)s is saved; the buyer gets an e-mail with it.") % {"number": shipment.track_number}
+    else:
+        text = _("The track %(number)s is saved.") % {"number": shipment.track_number}
+    messages.success(request, text)
+    return redirect("orders:cabinet-detail", number=order.number)
+
+
+@seller_required
+@require_POST
+def shipment_delete(request, shop, number, pk):
+    order = get_object_or_404(shop.orders, number=number)
+    shipment = get_object_or_404(order.shipments, pk=pk)
+    try:
+        services.shipment_delete(shipment=shipment, actor=request.user)
+    except ShipmentError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The shipment %(number)s is removed.") % {"number": shipment.track_number})
+    return redirect("orders:cabinet-detail", number=order.number)
 
 
 @seller_required

@@ -1,10 +1,16 @@
-"""Buyer pages of the orders app: the cart, checkout and the buyer's orders."""
+"""Buyer pages of the orders app: the cart, checkout, the buyer's orders and parcel tracking."""
+
+import logging
+from datetime import timedelta
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -17,10 +23,20 @@ from shops.models import Shop
 
 from .. import services
 from ..attribution import source_of
+from ..carriers import client_for
 from ..exceptions import CartError
 from ..forms import CheckoutForm
 from ..models import Order
 from ..selectors import cart_for, cart_groups
+
+logger = logging.getLogger(__name__)
+
+# A parcel's page asks the carrier again when what we have is older than this.
+TRACKING_STALE_AFTER = timedelta(minutes=30)
+
+
+class _LoginFirst(Exception):
+    """An e-mail link to a registered buyer's order opened while logged out."""
 
 
 def _quantity(value) -> int:
@@ -129,16 +145,44 @@ def checkout(request, slug):
     return render(request, "orders/checkout.html", {"shop": shop, "group": groups[0], "form": form})
 
 
-def _buyers_order(request, number) -> Order:
-    """The buyer's own order, or a guest's by the secret link from the e-mail; else 404."""
-    order = get_object_or_404(Order.objects.select_related("shop"), number=number)
+def _buyers_order(request, number, *, sellers_too: bool = False) -> Order:
+    """The buyer's own order, or a guest's by the secret link from the e-mail; else 404.
+
+    A logged-out visitor without the secret is sent to log in first (the e-mail links of
+    registered buyers carry no secret). ``sellers_too`` lets the shop's owner and staff in.
+    """
     key = request.GET.get("key", "") or request.POST.get("key", "")
-    own = request.user.is_authenticated and order.buyer_id == request.user.pk
-    if not own and not (key and constant_time_compare(key, order.secret)):
+    if not key and not request.user.is_authenticated:
+        raise _LoginFirst  # before any lookup: the answer is the same whether the order exists or not
+    order = get_object_or_404(Order.objects.select_related("shop"), number=number)
+    if key and constant_time_compare(key, order.secret):
+        return order
+    if not request.user.is_authenticated:
         raise Http404
-    return order
+    if order.buyer_id == request.user.pk or (sellers_too and (order.shop.owner_id == request.user.pk or
+                                                                request.user.is_staff)):  # fmt: skip
+        return order
+    raise Http404
 
 
+def _login_first(view):
+    """Send a logged-out visitor without the secret to log in (views taking the order number first)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except _LoginFirst:
+            # After logging in a POST cannot be repeated: come back to the order page instead.
+            back = request.get_full_path()
+            if request.method != "GET":
+                back = reverse("orders:detail", kwargs={"number": kwargs["number"]})
+            return redirect_to_login(back)
+
+    return wrapper
+
+
+@_login_first
 @require_POST
 def order_confirm(request, number):
     order = _buyers_order(request, number)
@@ -151,10 +195,36 @@ def order_confirm(request, number):
     return redirect(order.get_absolute_url())
 
 
+@_login_first
 def order_detail(request, number):
     order = _buyers_order(request, number)
-    return render(request, "orders/order_detail.html", {"order": order, "items": order.items.all(),
-                                                         "events": order.events.all()})  # fmt: skip
+    context = {"order": order, "items": order.items.all(), "events": order.events.all(),
+               "shipments": order.shipments.prefetch_related("events")}  # fmt: skip
+    return render(request, "orders/order_detail.html", context)
+
+
+@_login_first
+def tracking(request, number, pk):
+    """Our tracking page: the carrier's events for one parcel, fetched again when they are old."""
+    order = _buyers_order(request, number, sellers_too=True)
+    shipment = get_object_or_404(order.shipments, pk=pk)
+    configured = shipment.is_tracked and client_for(shipment.carrier) is not None
+    stale = shipment.checked_at is None or shipment.checked_at < timezone.now() - TRACKING_STALE_AFTER
+    if configured and shipment.delivered_at is None and stale:
+        from ..tasks import shipment_refresh_task
+
+        try:
+            # With a worker the page shows what is stored and the next visit sees the news;
+            # in-process (no broker) the carrier is asked now, within its timeouts.
+            shipment_refresh_task.delay(shipment.pk)
+        except Exception:  # noqa: BLE001 - a broker outage must not break the page
+            logger.warning("Could not queue tracking of %s", shipment, exc_info=True)
+        shipment.refresh_from_db()
+    context = {"order": order, "shipment": shipment, "events": list(shipment.events.all())[::-1],
+               "configured": configured, "back_url": order.get_absolute_url()}  # fmt: skip
+    if request.user.is_authenticated and order.shop.owner_id == request.user.pk and order.buyer_id != request.user.pk:
+        context["back_url"] = reverse("orders:cabinet-detail", kwargs={"number": order.number})
+    return render(request, "orders/tracking.html", context)
 
 
 @login_required

@@ -10,3 +10,20 @@ function csrfToken() {
 document.addEventListener("htmx:configRequest", (event) => {
   event.detail.headers["X-CSRFToken"] = csrfToken();
 });
+
+// Buttons that destroy something ask first.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-confirm]");
+  if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
+});
+
+// The shipment form asks for the carrier's name only for "another carrier".
+function syncCarrierName(form) {
+  const carrier = form.querySelector("[name=carrier]");
+  const name = form.querySelector(".field-carrier_name");
+  if (carrier && name) name.hidden = carrier.value !== "other";
+}
+document.querySelectorAll("form[data-shipment-form]").forEach((form) => {
+  syncCarrierName(form);
+  form.addEventListener("change", () => syncCarrierName(form));
+});
