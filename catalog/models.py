@@ -99,6 +99,9 @@ class Product(models.Model):
     views_count = models.PositiveIntegerField(_("views"), default=0)
     likes_count = models.PositiveIntegerField(_("likes"), default=0)
     sales_count = models.PositiveIntegerField(_("sales"), default=0)
+    # Computed by the orders app from published reviews (the catalog only shows them).
+    rating_avg = models.DecimalField(_("average rating"), max_digits=3, decimal_places=2, null=True, blank=True)
+    review_count = models.PositiveIntegerField(_("reviews"), default=0)
     popularity = models.PositiveIntegerField(default=0, editable=False)
     # Lower-cased title and description: the SQLite search fallback (its LIKE folds ASCII only).
     search_text = models.TextField(editable=False, blank=True)

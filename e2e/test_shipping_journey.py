@@ -108,3 +108,19 @@ def test_two_parcels_with_tracks_reach_the_buyer(live_server, page, screenshot, 
     expect(parcels).to_contain_text("Вручено")
     expect(parcels).to_contain_text("Встречен в г. получателе")
     screenshot(buyer, "order-parcels")
+
+    # The delivery e-mail asks for a review; the buyer writes one on the order page.
+    review_link = next(url for url in links_in(delivered, live_server) if url.startswith(live_server.url))
+    buyer.goto(review_link)
+    section = buyer.locator("#reviews")
+    section.get_by_label("★★★★☆").check()
+    section.get_by_label("Ваш отзыв").fill("Красиво, но шли долго")
+    screenshot(buyer, "order-review-form")
+    section.get_by_role("button", name="Опубликовать отзыв").click()
+    title = order.items.get().title
+    expect(buyer.get_by_text(f"Спасибо! Ваш отзыв о «{title}» опубликован.")).to_be_visible()
+    expect(section.get_by_test_id("review-item")).to_contain_text("Ваш отзыв опубликован")
+    buyer.goto(f"{live_server.url}/shops/anna/reviews/")
+    expect(buyer.get_by_test_id("reviews")).to_contain_text("Красиво, но шли долго")
+    expect(buyer.get_by_test_id("rating-avg")).to_contain_text("4,0")
+    screenshot(buyer, "shop-reviews")

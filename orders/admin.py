@@ -1,4 +1,4 @@
-"""Orders in the Django admin: orders with items, history and shipments; carts; tracking read-only."""
+"""Orders in the admin: orders with items, history and shipments; tracking read-only; reviews moderated."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from . import tracks
 from .carriers import CarrierError
 from .exceptions import ShipmentError
-from .models import Order, OrderEvent, OrderItem, Shipment, TrackingEvent
-from .services import shipment_refresh
+from .models import Order, OrderEvent, OrderItem, Review, Shipment, TrackingEvent
+from .services import reviews_set_published, shipment_refresh
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -109,3 +109,28 @@ class ShipmentAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{shipment}: {error}", messages.WARNING)
         self.message_user(request, _("Checked: %(count)d, with news: %(changed)d, failed: %(failed)d.")
                           % {"count": queryset.count(), "changed": changed, "failed": failed})  # fmt: skip
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "shop", "author", "rating", "is_published", "created_at"]
+    list_filter = ["is_published", "rating"]
+    search_fields = ["text", "shop__name", "author__email", "order__number", "item__title"]
+    list_select_related = ["shop", "author", "item"]
+    date_hierarchy = "created_at"
+    # What the buyer wrote is theirs: moderation may hide it, never edit it.
+    readonly_fields = ["item", "order", "shop", "product", "author", "rating", "text", "created_at", "is_published"]
+    actions = ["hide", "publish"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Hide the chosen reviews"))
+    def hide(self, request, queryset):
+        count = reviews_set_published(reviews=queryset, published=False)
+        self.message_user(request, _("Hidden: %(count)d.") % {"count": count})
+
+    @admin.action(description=_("Publish the chosen reviews"))
+    def publish(self, request, queryset):
+        count = reviews_set_published(reviews=queryset, published=True)
+        self.message_user(request, _("Published: %(count)d.") % {"count": count})

@@ -30,6 +30,12 @@ _RP_WAY = [("Приём", "Екатеринбург 620014"), ("Покинуло
            ("Прибыло в сортировочный центр", "Москва 140983"), ("Прибыло в место вручения", "Москва 101000")]  # fmt: skip
 _CDEK_WAY = [("Принят на склад отправителя", "Екатеринбург"), ("Отправлен в г.-транзит", "Екатеринбург"),
              ("Принят на склад доставки", "Москва")]  # fmt: skip
+# Reviews the demo buyer wrote about the items of delivered orders, by order index.
+REVIEWS = {
+    0: [(5, "Сделано очень аккуратно, упаковано как подарок. Ребёнок в восторге, спасибо мастеру!"),
+        (4, "Хорошая вещь, цвет чуть темнее, чем на фото, но качество отличное.")],
+    7: [(5, "Пришло быстро, всё как в описании. Буду заказывать ещё.")],
+}  # fmt: skip
 PARCELS = {
     0: [("russian_post", "62001411001235", [*_RP_WAY, ("Вручение адресату", "Москва 101000")], "Иванова М. П."),
         ("cdek", "1106207236", _CDEK_WAY, "")],
@@ -73,6 +79,9 @@ def seed(ctx: DemoContext) -> None:
                 _ship(order, PARCELS.get(index, []))
             else:
                 services.order_transition(order=order, to_status=status, actor=shop.owner)
+        if index in REVIEWS and buyer is not None:
+            for item, (rating, text) in zip(order.items.all(), REVIEWS[index], strict=False):
+                services.review_add(author=buyer, item=item, rating=rating, text=text)
 
 
 def _ship(order: Order, parcels) -> None:

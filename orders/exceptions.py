@@ -9,3 +9,7 @@ class CartError(DomainError):
 
 class ShipmentError(DomainError):
     """A shipment that cannot be recorded (a bad track number, a cancelled order…)."""
+
+
+class ReviewError(DomainError):
+    """A review that cannot be written (not bought, not yet shipped, written already…)."""

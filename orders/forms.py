@@ -1,4 +1,4 @@
-"""Orders forms: checkout (who, where, how to deliver and get in touch) and the seller's shipment form."""
+"""Orders forms: checkout, the seller's shipment form and the buyer's review."""
 
 import uuid
 
@@ -86,3 +86,16 @@ class ShipmentForm(forms.Form):
             except ShipmentError as error:
                 self.add_error("track_number", str(error))
         return data
+
+
+class ReviewForm(forms.Form):
+    """Stars and words about one bought item (the item is in the URL)."""
+
+    rating = forms.TypedChoiceField(
+        label=_("Your rating"), coerce=int, widget=forms.RadioSelect,
+        choices=[(stars, "★" * stars + "☆" * (5 - stars) + f" {stars}") for stars in range(5, 0, -1)],
+    )  # fmt: skip
+    text = forms.CharField(
+        label=_("Your review"), min_length=10, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What you liked and what not: other buyers will read it. No contacts or links."),
+    )  # fmt: skip

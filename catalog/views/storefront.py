@@ -193,7 +193,8 @@ def product_like(request, pk):
     return redirect(product.get_absolute_url())
 
 
-def _storefront(request, shop, tab, **extra):
+def storefront_render(request, shop, tab, **extra):
+    """A tab of the shop's storefront (also used by the orders app for the reviews tab)."""
     context = {"shop": shop, "tab": tab, "vacation": shop.current_vacation(), **extra}
     if not shop.is_open_to_buyers:
         # Hidden by moderation: the page says so and shows nothing of the shop's goods.
@@ -204,24 +205,22 @@ def _storefront(request, shop, tab, **extra):
 def shop(request, slug):
     shop = shop_get_for_storefront(slug=slug)
     products = Product.objects.visible().for_cards().filter(shop=shop).order_by("-created_at", "-pk")
-    return _storefront(request, shop, "products", collections=shop.collections.all(), page=_page(request, products))
+    return storefront_render(
+        request, shop, "products", collections=shop.collections.all(), page=_page(request, products)
+    )
 
 
 def shop_about(request, slug):
     shop = shop_get_for_storefront(slug=slug)
-    return _storefront(request, shop, "about", about_images=shop.about_images.all())
+    return storefront_render(request, shop, "about", about_images=shop.about_images.all())
 
 
 def shop_delivery(request, slug):
-    return _storefront(request, shop_get_for_storefront(slug=slug), "delivery")
+    return storefront_render(request, shop_get_for_storefront(slug=slug), "delivery")
 
 
 def shop_rules(request, slug):
-    return _storefront(request, shop_get_for_storefront(slug=slug), "rules")
-
-
-def shop_reviews(request, slug):
-    return _storefront(request, shop_get_for_storefront(slug=slug), "reviews")
+    return storefront_render(request, shop_get_for_storefront(slug=slug), "rules")
 
 
 def shop_collection(request, slug, pk):
@@ -231,4 +230,4 @@ def shop_collection(request, slug, pk):
         Product.objects.visible().for_cards().filter(collection_items__collection=collection)
         .order_by("collection_items__position", "pk")
     )  # fmt: skip
-    return _storefront(request, shop, "collection", collection=collection, page=_page(request, products))
+    return storefront_render(request, shop, "collection", collection=collection, page=_page(request, products))

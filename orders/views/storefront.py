@@ -7,6 +7,8 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,15 +20,17 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from catalog.models import Product
+from catalog.views.storefront import storefront_render
 from marketplace.forms import call_service, parse_ids
 from shops.models import Shop
+from shops.selectors import shop_get_for_storefront
 
 from .. import services
 from ..attribution import source_of
 from ..carriers import client_for
 from ..exceptions import CartError
-from ..forms import CheckoutForm
-from ..models import Order
+from ..forms import CheckoutForm, ReviewForm
+from ..models import Order, Review
 from ..selectors import cart_for, cart_groups
 
 logger = logging.getLogger(__name__)
@@ -195,12 +199,60 @@ def order_confirm(request, number):
     return redirect(order.get_absolute_url())
 
 
+def _order_page(request, order, *, review_forms=None, status=200):
+    items = list(order.items.select_related("review"))
+    can_review = services.review_can_write(author=request.user, order=order)
+    review_forms = review_forms or {}
+    for item in items:
+        has_review = hasattr(item, "review")
+        fresh = ReviewForm(prefix=f"item{item.pk}") if can_review and not has_review else None
+        item.review_form = review_forms.get(item.pk) or fresh
+    context = {"order": order, "items": items, "events": order.events.all(), "can_review": can_review,
+               "shipments": order.shipments.prefetch_related("events")}  # fmt: skip
+    return render(request, "orders/order_detail.html", context, status=status)
+
+
 @_login_first
 def order_detail(request, number):
-    order = _buyers_order(request, number)
-    context = {"order": order, "items": order.items.all(), "events": order.events.all(),
-               "shipments": order.shipments.prefetch_related("events")}  # fmt: skip
-    return render(request, "orders/order_detail.html", context)
+    return _order_page(request, _buyers_order(request, number))
+
+
+@login_required
+@require_POST
+def review_add(request, number, item_pk):
+    order = get_object_or_404(Order.objects.select_related("shop"), number=number, buyer=request.user)
+    item = get_object_or_404(order.items, pk=item_pk)
+    form = ReviewForm(request.POST, prefix=f"item{item.pk}")
+    review = form.is_valid() and call_service(form, services.review_add, author=request.user, item=item,
+                                              **form.cleaned_data)  # fmt: skip
+    if review:
+        messages.success(request, _("Thank you! Your review of «%(title)s» is published.") % {"title": item.title})
+        return redirect(f"{order.get_absolute_url()}#reviews")
+    messages.error(request, _("The review is not saved: see the form below."))
+    return _order_page(request, order, review_forms={item.pk: form}, status=400)
+
+
+REVIEWS_PER_PAGE = 20
+
+
+def shop_reviews(request, slug):
+    """The storefront's «Отзывы» tab: published reviews, newest first; ?product= narrows to one product."""
+    shop = shop_get_for_storefront(slug=slug)
+    reviews = Review.objects.filter(shop=shop, is_published=True)
+    product = None
+    product_ids = parse_ids([request.GET.get("product")])
+    if product_ids:
+        product = Product.objects.visible().filter(shop=shop, pk=product_ids[0]).first()
+        if product is not None:
+            reviews = reviews.filter(product=product)
+    stars = dict(reviews.values_list("rating").annotate(count=Count("pk")))
+    total = sum(stars.values())
+    distribution = [(rating, stars.get(rating, 0), round(100 * stars.get(rating, 0) / total) if total else 0)
+                    for rating in range(5, 0, -1)]  # fmt: skip
+    page = Paginator(reviews.select_related("author", "product"), REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
+    page.elided_range = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    return storefront_render(request, shop, "reviews", page=page, product=product, distribution=distribution,
+                             total=total, query_string=f"product={product.pk}" if product else "")  # fmt: skip
 
 
 @_login_first
