@@ -41,6 +41,7 @@ def test_two_parcels_with_tracks_reach_the_buyer(live_server, page, screenshot, 
     page.goto(f"{live_server.url}/cabinet/orders/{order.number}/")
     form = page.locator("form[data-shipment-form]")
     expect(form.get_by_label("Название перевозчика")).to_be_hidden()  # only for another carrier
+    expect(form.get_by_label("Номер для отслеживания")).to_have_attribute("placeholder", "RA123456785RU")
 
     # A typo in the track number: a clear error, the number kept, nothing saved, status unchanged.
     form.get_by_label("Номер для отслеживания").fill("6200 1411 0012 36")
@@ -65,6 +66,7 @@ def test_two_parcels_with_tracks_reach_the_buyer(live_server, page, screenshot, 
     page.get_by_text("Создать отдельную отгрузку").click()
     form = page.locator("form[data-shipment-form]")
     form.get_by_label("Перевозчик", exact=True).select_option(label="СДЭК")
+    expect(form.get_by_label("Номер для отслеживания")).to_have_attribute("placeholder", "1106207236")
     form.get_by_label("Номер для отслеживания").fill("1106207236")
     form.get_by_label("Уведомить покупателя").check()
     form.get_by_role("button", name="Сохранить отгрузку").click()

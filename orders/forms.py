@@ -58,7 +58,7 @@ class ShipmentForm(forms.Form):
                                    help_text=_("For another carrier: Boxberry, DPD, Yandex Delivery…"))  # fmt: skip
     track_number = forms.CharField(
         label=_("Track number"), max_length=60,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "placeholder": "RA123456785RU"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )  # fmt: skip
     new_status = forms.ChoiceField(label=_("Order status"), required=False)
     notify_buyer = forms.BooleanField(label=_("Tell the buyer: an e-mail with the clickable track"), required=False)

@@ -340,10 +340,18 @@ def shipment_add(
     elif notify_buyer:
         _notify_shipment(order, shipment)
     if shipment.is_tracked and client_for(carrier) is not None:
-        from .tasks import shipment_refresh_task
-
-        transaction.on_commit(lambda: shipment_refresh_task.delay(shipment.pk))
+        transaction.on_commit(lambda: shipment_refresh_queue(shipment_id=shipment.pk))
     return shipment
+
+
+def shipment_refresh_queue(*, shipment_id: int) -> None:
+    """Ask a worker to fetch the parcel's events; if the broker is down the periodic job will."""
+    from .tasks import shipment_refresh_task
+
+    try:
+        shipment_refresh_task.delay(shipment_id)
+    except Exception:  # noqa: BLE001 - a broker outage must not break the seller's request
+        logger.warning("Could not queue tracking of shipment %s", shipment_id, exc_info=True)
 
 
 def _notify_shipment(order: Order, shipment: Shipment) -> None:

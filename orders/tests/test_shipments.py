@@ -320,3 +320,20 @@ def test_tracking_pages_make_the_same_queries_for_more_events(client, shop, djan
             assert client.get(shipment.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(order.get_absolute_url()).status_code == 200
+
+
+def test_a_broker_outage_does_not_break_saving_a_track(
+    seller, shop, fake_carriers, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    from orders import tasks
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.shipment_refresh_task, "delay", broker_down)
+    order = order_for(shop, statuses=[OrderStatus.PAID])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = add(seller, order, new_status="shipped")
+    assert response.status_code == 302 and order.shipments.get().checked_at is None  # the periodic job will ask

@@ -1,6 +1,5 @@
 """Buyer pages of the orders app: the cart, checkout, the buyer's orders and parcel tracking."""
 
-import logging
 from datetime import timedelta
 from functools import wraps
 
@@ -32,8 +31,6 @@ from ..exceptions import CartError
 from ..forms import CheckoutForm, ReviewForm
 from ..models import Order, Review
 from ..selectors import cart_for, cart_groups
-
-logger = logging.getLogger(__name__)
 
 # A parcel's page asks the carrier again when what we have is older than this.
 TRACKING_STALE_AFTER = timedelta(minutes=30)
@@ -263,14 +260,9 @@ def tracking(request, number, pk):
     configured = shipment.is_tracked and client_for(shipment.carrier) is not None
     stale = shipment.checked_at is None or shipment.checked_at < timezone.now() - TRACKING_STALE_AFTER
     if configured and shipment.delivered_at is None and stale:
-        from ..tasks import shipment_refresh_task
-
-        try:
-            # With a worker the page shows what is stored and the next visit sees the news;
-            # in-process (no broker) the carrier is asked now, within its timeouts.
-            shipment_refresh_task.delay(shipment.pk)
-        except Exception:  # noqa: BLE001 - a broker outage must not break the page
-            logger.warning("Could not queue tracking of %s", shipment, exc_info=True)
+        # With a worker the page shows what is stored and the next visit sees the news;
+        # in-process (no broker) the carrier is asked now, within its timeouts.
+        services.shipment_refresh_queue(shipment_id=shipment.pk)
         shipment.refresh_from_db()
     context = {"order": order, "shipment": shipment, "events": list(shipment.events.all())[::-1],
                "configured": configured, "back_url": order.get_absolute_url()}  # fmt: skip

@@ -17,11 +17,15 @@ document.addEventListener("click", (event) => {
   if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
 });
 
-// The shipment form asks for the carrier's name only for "another carrier".
+// The shipment form asks for the carrier's name only for "another carrier", and shows the
+// chosen carrier's number format as the placeholder.
+const TRACK_EXAMPLES = { russian_post: "RA123456785RU", cdek: "1106207236", other: "" };
 function syncCarrierName(form) {
   const carrier = form.querySelector("[name=carrier]");
   const name = form.querySelector(".field-carrier_name");
+  const track = form.querySelector("[name=track_number]");
   if (carrier && name) name.hidden = carrier.value !== "other";
+  if (carrier && track) track.placeholder = TRACK_EXAMPLES[carrier.value] ?? "";
 }
 document.querySelectorAll("form[data-shipment-form]").forEach((form) => {
   syncCarrierName(form);
