@@ -337,3 +337,15 @@ def test_a_broker_outage_does_not_break_saving_a_track(
     with django_capture_on_commit_callbacks(execute=True):
         response = add(seller, order, new_status="shipped")
     assert response.status_code == 302 and order.shipments.get().checked_at is None  # the periodic job will ask
+
+
+def test_the_cabinet_list_shows_tracks_and_finds_shipped_orders_without_one(seller, shop):
+    with_track = order_for(shop, statuses=[OrderStatus.PAID])
+    add(seller, with_track, new_status="shipped")
+    without = order_for(shop, statuses=[OrderStatus.PAID, OrderStatus.SHIPPED])
+    waiting = order_for(shop, statuses=[OrderStatus.PAID])
+    page = seller.get("/cabinet/orders/?status=shipped&track=none").content.decode()
+    assert without.number in page and with_track.number not in page and waiting.number not in page
+    assert "без трека" in page
+    page = seller.get("/cabinet/orders/?track=yes").content.decode()
+    assert with_track.number in page and without.number not in page

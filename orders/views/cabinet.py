@@ -19,12 +19,18 @@ from ..models import OrderStatus
 
 @seller_required
 def order_list(request, shop):
-    orders = shop.orders.all()
+    orders = shop.orders.annotate(track_count=Count("shipments"))
     status = request.GET.get("status", "")
     if status in OrderStatus.values:
         orders = orders.filter(status=status)
     if request.GET.get("guest") in ("1", "0"):
         orders = orders.filter(is_guest=request.GET["guest"] == "1")
+    # «Отправлен» without a track: the buyer can't follow the parcel, and the sale isn't a tracked one.
+    track = request.GET.get("track", "")
+    if track == "none":
+        orders = orders.filter(track_count=0)
+    elif track == "yes":
+        orders = orders.filter(track_count__gt=0)
     dates = {}
     for name, lookup in (("from", "created_at__date__gte"), ("to", "created_at__date__lte")):
         try:
@@ -40,6 +46,7 @@ def order_list(request, shop):
     counts = shop.orders.aggregate(**{value: Count("pk", filter=Q(status=value)) for value in OrderStatus.values})
     context = {
         "shop": shop, "orders": orders[:200], "status": status, "query": query, "guest": request.GET.get("guest", ""),
+        "track": track,
         "date_from": dates.get("from"), "date_to": dates.get("to"),
         "counts": [(value, label, counts[value]) for value, label in OrderStatus.choices],
     }  # fmt: skip
