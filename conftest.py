@@ -52,3 +52,13 @@ def pytest_collection_modifyitems(config, items):
             if BROKER_TESTS_REQUIRED:
                 raise pytest.UsageError(f"LAVKA_REQUIRE_BROKER_TESTS=1 but {reason}")
             item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture
+def fake_carriers(settings):
+    """A local server answering like Russian Post and CDEK, with the site's carrier settings pointed at it."""
+    from orders.tests.fake_carriers import FakeCarrierServer
+
+    with FakeCarrierServer() as server:
+        server.configure(settings)
+        yield server

@@ -9,20 +9,12 @@ from marketplace.notifications import site_url
 from marketplace.tests.factories import UserFactory
 from orders.models import OrderStatus, Shipment
 from orders.tests.factories import order_for
-from orders.tests.fake_carriers import FakeCarrierServer
 from shops.tests.factories import ShopFactory
 
 from .conftest import PHONE
 from .test_shop_journey import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def fake_carriers(settings):
-    with FakeCarrierServer() as server:
-        server.configure(settings)
-        yield server
 
 
 def links_in(message, live_server):

@@ -29,7 +29,8 @@ class SignupProfileForm(ProfileFields):
 
 
 def call_service(form, service, /, **kwargs):
-    """Run a service for a valid form; a DomainError becomes the form's error, None returned.
+    """Run a service for a valid form; a DomainError becomes the form's error (beside the field
+    it names, if the form has it), None returned.
 
     Views stay thin: ``if form.is_valid() and call_service(form, shop_update, shop=shop, ...)``.
     """
@@ -38,7 +39,9 @@ def call_service(form, service, /, **kwargs):
     try:
         result = service(**kwargs)
     except DomainError as error:
-        form.add_error(None, str(error))
+        # A formset has no fields of its own: its errors are the whole set's.
+        field = error.field if error.field in getattr(form, "fields", {}) else None
+        form.add_error(field, str(error))
         return None
     return True if result is None else result
 

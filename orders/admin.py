@@ -53,8 +53,8 @@ class ShipmentInline(admin.TabularInline):
     model = Shipment
     form = ShipmentAdminForm
     extra = 0
-    fields = ["carrier", "carrier_name", "track_number", "last_status", "recipient_name", "delivered_at", "checked_at"]
-    readonly_fields = ["last_status", "recipient_name", "delivered_at", "checked_at"]
+    fields = ["carrier", "carrier_name", "track_number", "recipient_name", "delivered_at", "checked_at"]
+    readonly_fields = ["recipient_name", "delivered_at", "checked_at"]
     show_change_link = True
 
 
@@ -91,9 +91,12 @@ class ShipmentAdmin(admin.ModelAdmin):
     search_fields = ["track_number", "order__number", "recipient_name"]
     list_select_related = ["order"]
     readonly_fields = ["order", "created_at", "created_by", "last_status", "recipient_name", "delivered_at",
-                       "checked_at", "check_error", "review_requested_at"]  # fmt: skip
+                       "checked_at", "check_error"]  # fmt: skip
     inlines = [TrackingEventInline]
     actions = ["refresh_tracking"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("events")  # last_status in the list
 
     def has_add_permission(self, request):
         return False

@@ -8,8 +8,6 @@ from phonenumber_field.formfields import PhoneNumberField
 
 from shops.models import ContactMethod
 
-from . import tracks
-from .exceptions import ShipmentError
 from .models import TRANSITIONS, Carrier, DeliveryMethod, OrderStatus
 
 
@@ -51,7 +49,11 @@ class CheckoutForm(forms.Form):
 
 
 class ShipmentForm(forms.Form):
-    """«Создать отдельную отгрузку»: carrier, track number and, in the same step, the new status."""
+    """«Создать отдельную отгрузку»: carrier, track number and, in the same step, the new status.
+
+    The track rules live in orders/tracks.py, applied by ``shipment_add``; its errors come back
+    to the field they are about.
+    """
 
     carrier = forms.ChoiceField(label=_("Carrier"), choices=Carrier.choices)
     carrier_name = forms.CharField(label=_("Carrier's name"), max_length=100, required=False,
@@ -75,18 +77,6 @@ class ShipmentForm(forms.Form):
         if OrderStatus.SHIPPED in allowed:
             self.initial.setdefault("new_status", OrderStatus.SHIPPED)
 
-    def clean(self):
-        data = super().clean()
-        carrier = data.get("carrier")
-        if carrier == Carrier.OTHER and not data.get("carrier_name", "").strip():
-            self.add_error("carrier_name", _("Name the carrier."))
-        if carrier and data.get("track_number"):
-            try:
-                data["track_number"] = tracks.validate(carrier, data["track_number"])
-            except ShipmentError as error:
-                self.add_error("track_number", str(error))
-        return data
-
 
 class ReviewForm(forms.Form):
     """Stars and words about one bought item (the item is in the URL)."""
@@ -96,6 +86,6 @@ class ReviewForm(forms.Form):
         choices=[(stars, "★" * stars + "☆" * (5 - stars) + f" {stars}") for stars in range(5, 0, -1)],
     )  # fmt: skip
     text = forms.CharField(
-        label=_("Your review"), min_length=10, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Your review"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What you liked and what not: other buyers will read it. No contacts or links."),
     )  # fmt: skip

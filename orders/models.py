@@ -124,7 +124,10 @@ class Order(models.Model):
     def get_absolute_url(self):
         from django.urls import reverse
 
-        url = reverse("orders:detail", kwargs={"number": self.number})
+        return self.link(reverse("orders:detail", kwargs={"number": self.number}))
+
+    def link(self, url: str) -> str:
+        """A page of this order as the buyer reaches it: a guest's carries the secret from the e-mail."""
         return f"{url}?key={self.secret}" if self.is_guest else url
 
     @property
@@ -198,13 +201,11 @@ class Shipment(models.Model):
     track_number = models.CharField(_("track number"), max_length=40)
     created_at = models.DateTimeField(_("added"), default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    # What the carrier says: kept for the buyer's page and for "tracked sales" of the reliable-seller badge.
-    last_status = models.CharField(_("last status"), max_length=200, blank=True)
+    # What the carrier says beyond its events: kept for "tracked sales" of the reliable-seller badge.
     recipient_name = models.CharField(_("recipient at the carrier"), max_length=200, blank=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True, db_index=True)
     checked_at = models.DateTimeField(_("tracking checked"), null=True, blank=True)
     check_error = models.CharField(_("tracking error"), max_length=300, blank=True)
-    review_requested_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -222,8 +223,7 @@ class Shipment(models.Model):
         """Our tracking page; guests reach it with the order's secret, like the order page."""
         from django.urls import reverse
 
-        url = reverse("orders:tracking", kwargs={"number": self.order.number, "pk": self.pk})
-        return f"{url}?key={self.order.secret}" if self.order.is_guest else url
+        return self.order.link(reverse("orders:tracking", kwargs={"number": self.order.number, "pk": self.pk}))
 
     @property
     def carrier_label(self) -> str:
@@ -238,6 +238,11 @@ class Shipment(models.Model):
         """The newest event (from the prefetched events where the page prefetched them)."""
         events = list(self.events.all())
         return events[-1] if events else None
+
+    @property
+    def last_status(self) -> str:
+        """What the carrier said last."""
+        return self.latest_event.status if self.latest_event else ""
 
     @property
     def public_url(self) -> str:

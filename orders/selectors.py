@@ -4,7 +4,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Sum
+from django.db.models import Count, Prefetch, Sum
 
 from catalog.models import OptionChoice, WholesaleTier
 from catalog.pricing import LinePrice, price_line
@@ -95,3 +95,12 @@ def cart_groups(cart: Cart | None) -> list[ShopGroup]:
             PricedLine(line=line, choices=chosen, price=price)
         )
     return list(groups.values())
+
+
+def review_distribution(reviews) -> tuple[list[tuple[int, int, int]], int]:
+    """(stars, count, percent) from 5 down to 1, and the total, for the reviews tab's summary."""
+    stars = dict(reviews.order_by().values_list("rating").annotate(count=Count("pk")))
+    total = sum(stars.values())
+    rows = [(rating, stars.get(rating, 0), round(100 * stars.get(rating, 0) / total) if total else 0)
+            for rating in range(5, 0, -1)]  # fmt: skip
+    return rows, total

@@ -16,6 +16,8 @@ from django.utils.translation import ngettext
 from catalog.models import Availability, OptionKind, Product
 from marketplace.notifications import admin_emails, notify, site_url
 from marketplace.pagecache import bump_generation
+from marketplace.text_rules import validate_no_contacts
+from shops.models import Shop
 
 from . import tracks
 from .carriers import CarrierError, TrackingResult, TrackNotFound, client_for
@@ -316,18 +318,16 @@ def shipment_add(
     if order.status == OrderStatus.CANCELLED:
         raise ShipmentError(_("The order is cancelled: there is nothing to ship."))
     if carrier not in Carrier.values:
-        raise ShipmentError(_("Choose the carrier."))
+        raise ShipmentError(_("Choose the carrier."), field="carrier")
     carrier_name = carrier_name.strip()[:100] if carrier == Carrier.OTHER else ""
     if carrier == Carrier.OTHER and not carrier_name:
-        raise ShipmentError(_("Name the carrier."))
+        raise ShipmentError(_("Name the carrier."), field="carrier_name")
     number = tracks.validate(carrier, track_number)
-    if new_status and (new_status not in TRANSITIONS[OrderStatus(order.status)] or new_status == OrderStatus.CANCELLED):
-        raise ShipmentError(
-            _("An order that is «%(current)s» cannot become «%(target)s».")
-            % {"current": order.get_status_display(), "target": dict(OrderStatus.choices).get(new_status, new_status)}
-        )
+    if new_status == OrderStatus.CANCELLED:
+        raise ShipmentError(_("A shipment cannot cancel the order."), field="new_status")
     if order.shipments.filter(carrier=carrier, track_number=number).exists():
-        raise ShipmentError(_("The track %(number)s is already on this order.") % {"number": number})
+        raise ShipmentError(_("The track %(number)s is already on this order.") % {"number": number},
+                            field="track_number")  # fmt: skip
     shipment = Shipment.objects.create(
         order=order, carrier=carrier, carrier_name=carrier_name, track_number=number, created_by=actor
     )
@@ -336,12 +336,30 @@ def shipment_add(
         note=_("Shipment: %(carrier)s, track %(number)s") % {"carrier": shipment.carrier_label, "number": number},
     )  # fmt: skip
     if new_status:
+        # order_transition checks the state machine; its refusal rolls the shipment back too.
         order_transition(order=order, to_status=new_status, actor=actor)
     elif notify_buyer:
         _notify_shipment(order, shipment)
     if shipment.is_tracked and client_for(carrier) is not None:
         transaction.on_commit(lambda: shipment_refresh_queue(shipment_id=shipment.pk))
     return shipment
+
+
+# A parcel's page asks the carrier again when what we have is older than this.
+TRACKING_STALE_AFTER = timedelta(minutes=30)
+
+
+def shipment_refresh_if_stale(*, shipment: Shipment) -> bool:
+    """A buyer opened the parcel's page: queue a refresh if ours is old; True if one was queued.
+
+    With a worker the page shows what is stored and the next visit sees the news; in-process
+    (no broker) the carrier is asked now, within its timeouts.
+    """
+    stale = shipment.checked_at is None or shipment.checked_at < timezone.now() - TRACKING_STALE_AFTER
+    if not (shipment.is_tracked and shipment.delivered_at is None and stale and client_for(shipment.carrier)):
+        return False
+    shipment_refresh_queue(shipment_id=shipment.pk)
+    return True
 
 
 def shipment_refresh_queue(*, shipment_id: int) -> None:
@@ -409,14 +427,11 @@ def shipment_store_tracking(*, shipment_id: int, result: TrackingResult) -> bool
     ]  # fmt: skip
     TrackingEvent.objects.bulk_create(new, ignore_conflicts=True)
     fields = {"checked_at": timezone.now(), "check_error": ""}
-    if result.events:
-        fields["last_status"] = result.events[-1].status[:200]
     if result.recipient_name:
         fields["recipient_name"] = result.recipient_name[:200]
     delivered_now = result.delivered_at is not None and shipment.delivered_at is None
     if delivered_now:
         fields["delivered_at"] = result.delivered_at
-        fields["review_requested_at"] = timezone.now()
     for name, value in fields.items():
         setattr(shipment, name, value)
     shipment.save(update_fields=list(fields))
@@ -468,8 +483,6 @@ def review_can_write(*, author, order: Order) -> bool:
 @transaction.atomic
 def review_add(*, author, item: OrderItem, rating: int, text: str) -> Review:
     """The buyer's review of one bought item; the shop's and the product's ratings follow."""
-    from marketplace.text_rules import validate_no_contacts
-
     item = OrderItem.objects.select_for_update().select_related("order").get(pk=item.pk)
     if not review_can_write(author=author, order=item.order):
         raise ReviewError(_("Reviews are written by registered buyers about products they bought, once the order "
@@ -477,17 +490,19 @@ def review_add(*, author, item: OrderItem, rating: int, text: str) -> Review:
     if Review.objects.filter(item=item).exists():
         raise ReviewError(_("You have already reviewed «%(title)s» from this order.") % {"title": item.title})
     if rating not in range(1, 6):
-        raise ReviewError(_("Choose from 1 to 5 stars."))
+        raise ReviewError(_("Choose from 1 to 5 stars."), field="rating")
     text = text.strip()
     if len(text) < 10:
-        raise ReviewError(_("Tell a little more: at least 10 characters."))
+        raise ReviewError(_("Tell a little more: at least 10 characters."), field="text")
+    if len(text) > 2000:
+        raise ReviewError(_("At most 2000 characters, please."), field="text")
     try:
         validate_no_contacts(text)
     except ValidationError as error:
-        raise ReviewError(" ".join(error.messages)) from error
+        raise ReviewError(" ".join(error.messages), field="text") from error
     review = Review.objects.create(
         item=item, order=item.order, shop_id=item.order.shop_id, product_id=item.product_id, author=author,
-        rating=rating, text=text[:2000],
+        rating=rating, text=text,
     )  # fmt: skip
     _ratings_refresh(shop_id=review.shop_id, product_id=review.product_id)
     return review
@@ -505,8 +520,6 @@ def reviews_set_published(*, reviews, published: bool) -> int:
 
 def _ratings_refresh(*, shop_id: int, product_id: int | None) -> None:
     """Shop.rating_avg and Product.rating_avg: the plain mean of published stars (seed 001's formula)."""
-    from shops.models import Shop
-
     published = Review.objects.filter(is_published=True)
     shop = published.filter(shop_id=shop_id).aggregate(avg=Avg("rating"), count=Count("pk"))
     Shop.objects.filter(pk=shop_id).update(rating_avg=_stars(shop["avg"]), rating_count=shop["count"])

@@ -11,6 +11,7 @@ from .exceptions import ShipmentError
 # Latin letters ("RА…RU" with a Cyrillic А) are common and harmless.
 _LOOKALIKES = str.maketrans("АВЕКМНОРСТУХ", "ABEKMHOPCTYX")
 _SEPARATORS = re.compile(r"[\s\-_.]+")
+FIELD = "track_number"  # the input a track error is shown beside
 
 RUSSIAN_POST_DOMESTIC = re.compile(r"^\d{14}$")
 S10 = re.compile(r"^([A-Z]{2})(\d{8})(\d)([A-Z]{2})$")
@@ -40,21 +41,22 @@ def validate(carrier: str, raw: str) -> str:
     """The normalized track number, or ShipmentError naming the format the carrier uses."""
     number = normalize(raw)
     if not number:
-        raise ShipmentError(_("Enter the track number."))
+        raise ShipmentError(_("Enter the track number."), field=FIELD)
     if carrier == "russian_post":
         return _validate_russian_post(number)
     if carrier == "cdek":
         if RUSSIAN_POST_DOMESTIC.match(number) or S10.match(number):
             raise ShipmentError(_("«%(number)s» looks like a Russian Post number: choose Russian Post as the carrier.")
-                                % {"number": number})  # fmt: skip
+                                % {"number": number}, field=FIELD)  # fmt: skip
         if not CDEK_NUMBER.match(number):
             raise ShipmentError(
                 _("A CDEK order number is 7 to 12 digits (usually 10, e.g. 1106207236); «%(number)s» is not.")
-                % {"number": raw.strip()[:40]}
+                % {"number": raw.strip()[:40]},
+                field=FIELD,
             )
         return number
     if not OTHER_NUMBER.match(number):
-        raise ShipmentError(_("A track number is 4 to 40 Latin letters and digits."))
+        raise ShipmentError(_("A track number is 4 to 40 Latin letters and digits."), field=FIELD)
     return number
 
 
@@ -64,15 +66,16 @@ def _validate_russian_post(number: str) -> str:
     if RUSSIAN_POST_DOMESTIC.match(number):
         if int(number[13]) != russian_post_check_digit(number[:13]):
             raise ShipmentError(_("The last digit of «%(number)s» does not match the others: check the number "
-                                  "on the receipt for a typo.") % {"number": number})  # fmt: skip
+                                  "on the receipt for a typo.") % {"number": number}, field=FIELD)  # fmt: skip
         return number
     match = S10.match(number)
     if match:
         if int(match.group(3)) != s10_check_digit(match.group(2)):
-            raise ShipmentError(_("The check digit of «%(number)s» (the last digit before the country letters) "
-                                  "does not match: check the number for a typo.") % {"number": number})  # fmt: skip
+            message = _("The check digit of «%(number)s» (the last digit before the country letters) does not "
+                        "match: check the number for a typo.") % {"number": number}  # fmt: skip
+            raise ShipmentError(message, field=FIELD)
         return number
-    raise ShipmentError(formats)
+    raise ShipmentError(formats, field=FIELD)
 
 
 def public_tracking_url(carrier: str, number: str) -> str:

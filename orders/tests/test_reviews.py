@@ -136,3 +136,23 @@ def test_the_reviews_tab_makes_the_same_queries_for_more_reviews(client, shop, c
         services.review_add(author=buyer, item=order.items.get(), rating=1 + number % 5, text=f"{TEXT} {number}")
     with django_assert_max_num_queries(8):
         assert client.get("/shops/anna/reviews/").status_code == 200
+
+
+def test_bad_review_addresses_are_404_and_bad_filters_are_ignored(client, shop, buyer):
+    mine = shipped(shop, buyer)
+    other_order = shipped(shop, UserFactory())
+    client.force_login(buyer)
+    assert post_review(client, mine, other_order.items.get()).status_code == 404  # an item of another order
+    assert client.post(f"/orders/{mine.number}/reviews/999999/", {}).status_code == 404
+    assert not Review.objects.exists()
+    services.review_add(author=buyer, item=mine.items.get(), rating=5, text=TEXT)
+    foreign = ProductFactory(title="Чужой товар")
+    page = client.get(f"/shops/anna/reviews/?product={foreign.pk}").content.decode()
+    assert TEXT in page and "Чужой товар" not in page  # another shop's product narrows nothing
+
+
+def test_the_service_refuses_a_text_longer_than_the_form_allows(shop, buyer):
+    order = shipped(shop, buyer)
+    with pytest.raises(ReviewError, match="не более 2000"):
+        services.review_add(author=buyer, item=order.items.get(), rating=5, text="Хорошо. " * 300)
+    assert not Review.objects.exists()

@@ -349,3 +349,38 @@ def test_the_cabinet_list_shows_tracks_and_finds_shipped_orders_without_one(sell
     assert "без трека" in page
     page = seller.get("/cabinet/orders/?track=yes").content.decode()
     assert with_track.number in page and without.number not in page
+
+
+def test_a_track_error_stands_beside_the_track_field(seller, shop):
+    order = order_for(shop, statuses=[OrderStatus.PAID])
+    page = add(seller, order, track_number="62001411001236").content.decode()
+    form = page[page.index("data-shipment-form") :]
+    field = form[form.index('name="track_number"') :]
+    assert "не сходится с остальными" in field[: field.index('name="new_status"')]
+    assert 'class="alert alert-danger"' not in form[: form.index('name="track_number"')]  # not a form-wide error
+
+
+def test_a_status_the_order_cannot_take_saves_no_shipment(shop):
+    from orders.exceptions import CartError
+
+    order = order_for(shop)  # open: it must be paid before it is shipped
+    with pytest.raises(CartError, match="не может стать «Отправлен»"):
+        services.shipment_add(order=order, actor=shop.owner, carrier="cdek", track_number=CDEK_TRACK,
+                              new_status=OrderStatus.SHIPPED)  # fmt: skip
+    with pytest.raises(ShipmentError, match="не может отменить"):
+        services.shipment_add(order=order, actor=shop.owner, carrier="cdek", track_number=CDEK_TRACK,
+                              new_status=OrderStatus.CANCELLED)  # fmt: skip
+    order.refresh_from_db()
+    assert (
+        order.status == OrderStatus.OPEN
+        and not Shipment.objects.exists()
+        and not order.events.exclude(status=OrderStatus.OPEN).exists()
+    )
+
+
+def test_another_seller_cannot_remove_a_shipment(client, shop):
+    order = order_for(shop, statuses=[OrderStatus.PAID])
+    shipment = services.shipment_add(order=order, actor=shop.owner, carrier="cdek", track_number=CDEK_TRACK)
+    client.force_login(ShopFactory().owner)
+    assert client.post(f"/cabinet/orders/{order.number}/shipments/{shipment.pk}/delete/").status_code == 404
+    assert Shipment.objects.filter(pk=shipment.pk).exists()

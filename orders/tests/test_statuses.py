@@ -8,19 +8,16 @@ from catalog.tests.factories import ProductFactory
 from marketplace.tests.factories import UserFactory
 from orders import services
 from orders.exceptions import CartError
-from orders.models import Cart, CartLine, Order, OrderStatus
+from orders.models import Order, OrderStatus
 from shops.tests.factories import ShopFactory
+
+from .factories import order_for
 
 pytestmark = pytest.mark.django_db
 
 
-def place(shop, product, quantity=2, buyer=None, key="k1"):
-    cart = Cart.objects.create(user=buyer)
-    CartLine.objects.create(cart=cart, product=product, quantity=quantity)
-    return services.order_place(
-        cart=cart, shop=shop, buyer=buyer, idempotency_key=key, buyer_name="Мария", phone="+79265550101",
-        email="masha@example.com", address="Екатеринбург", delivery_method="cdek", contact_method="email",
-    )  # fmt: skip
+def place(shop, product, quantity=2, buyer=None):
+    return order_for(shop, product=product, quantity=quantity, buyer=buyer, delivery_method="cdek")
 
 
 @pytest.fixture
@@ -101,8 +98,8 @@ def test_permission_matrix_for_cabinet_orders(client, shop):
 
 
 def test_the_seller_marks_paid_and_sees_counts_and_filters(client, shop):
-    first = place(shop, ProductFactory(shop=shop, stock=5, price=Decimal("100")), key="a")
-    place(shop, ProductFactory(shop=shop, stock=5), key="b")
+    first = place(shop, ProductFactory(shop=shop, stock=5, price=Decimal("100")))
+    place(shop, ProductFactory(shop=shop, stock=5))
     client.force_login(shop.owner)
     response = client.post(f"/cabinet/orders/{first.number}/status/", {"status": "paid"}, follow=True)
     assert "Заказ теперь «Оплачен»" in response.content.decode()
@@ -126,9 +123,9 @@ def test_cabinet_orders_filter_by_date_and_guest(client, shop):
 
     from django.utils import timezone
 
-    old = place(shop, ProductFactory(shop=shop, stock=5), key="old")
+    old = place(shop, ProductFactory(shop=shop, stock=5))
     Order.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=10))
-    new = place(shop, ProductFactory(shop=shop, stock=5), key="new", buyer=UserFactory())
+    new = place(shop, ProductFactory(shop=shop, stock=5), buyer=UserFactory())
     client.force_login(shop.owner)
     since = (timezone.localdate() - timedelta(days=2)).isoformat()
     page = client.get(f"/cabinet/orders/?from={since}").content.decode()

@@ -1,17 +1,14 @@
 """Buyer pages of the orders app: the cart, checkout, the buyer's orders and parcel tracking."""
 
-from datetime import timedelta
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -30,14 +27,7 @@ from ..carriers import client_for
 from ..exceptions import CartError
 from ..forms import CheckoutForm, ReviewForm
 from ..models import Order, Review
-from ..selectors import cart_for, cart_groups
-
-# A parcel's page asks the carrier again when what we have is older than this.
-TRACKING_STALE_AFTER = timedelta(minutes=30)
-
-
-class _LoginFirst(Exception):
-    """An e-mail link to a registered buyer's order opened while logged out."""
+from ..selectors import cart_for, cart_groups, review_distribution
 
 
 def _quantity(value) -> int:
@@ -149,12 +139,9 @@ def checkout(request, slug):
 def _buyers_order(request, number, *, sellers_too: bool = False) -> Order:
     """The buyer's own order, or a guest's by the secret link from the e-mail; else 404.
 
-    A logged-out visitor without the secret is sent to log in first (the e-mail links of
-    registered buyers carry no secret). ``sellers_too`` lets the shop's owner and staff in.
+    ``sellers_too`` lets the shop's owner and staff in. Views using it are wrapped in ``_login_first``.
     """
-    key = request.GET.get("key", "") or request.POST.get("key", "")
-    if not key and not request.user.is_authenticated:
-        raise _LoginFirst  # before any lookup: the answer is the same whether the order exists or not
+    key = _secret(request)
     order = get_object_or_404(Order.objects.select_related("shop"), number=number)
     if key and constant_time_compare(key, order.secret):
         return order
@@ -166,19 +153,21 @@ def _buyers_order(request, number, *, sellers_too: bool = False) -> Order:
     raise Http404
 
 
+def _secret(request) -> str:
+    return request.GET.get("key", "") or request.POST.get("key", "")
+
+
 def _login_first(view):
-    """Send a logged-out visitor without the secret to log in (views taking the order number first)."""
+    """A logged-out visitor without the secret logs in first (e-mail links of registered buyers
+    carry no secret); checked before any lookup, so the answer is the same whether the order exists."""
 
     @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except _LoginFirst:
-            # After logging in a POST cannot be repeated: come back to the order page instead.
-            back = request.get_full_path()
-            if request.method != "GET":
-                back = reverse("orders:detail", kwargs={"number": kwargs["number"]})
-            return redirect_to_login(back)
+    def wrapper(request, *args, number, **kwargs):
+        if request.user.is_authenticated or _secret(request):
+            return view(request, *args, number=number, **kwargs)
+        # After logging in a POST cannot be repeated: come back to the order page instead.
+        back = request.get_full_path() if request.method == "GET" else reverse("orders:detail", args=[number])
+        return redirect_to_login(back)
 
     return wrapper
 
@@ -242,10 +231,7 @@ def shop_reviews(request, slug):
         product = Product.objects.visible().filter(shop=shop, pk=product_ids[0]).first()
         if product is not None:
             reviews = reviews.filter(product=product)
-    stars = dict(reviews.values_list("rating").annotate(count=Count("pk")))
-    total = sum(stars.values())
-    distribution = [(rating, stars.get(rating, 0), round(100 * stars.get(rating, 0) / total) if total else 0)
-                    for rating in range(5, 0, -1)]  # fmt: skip
+    distribution, total = review_distribution(reviews)
     page = Paginator(reviews.select_related("author", "product"), REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
     page.elided_range = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
     return storefront_render(request, shop, "reviews", page=page, product=product, distribution=distribution,
@@ -257,15 +243,11 @@ def tracking(request, number, pk):
     """Our tracking page: the carrier's events for one parcel, fetched again when they are old."""
     order = _buyers_order(request, number, sellers_too=True)
     shipment = get_object_or_404(order.shipments, pk=pk)
-    configured = shipment.is_tracked and client_for(shipment.carrier) is not None
-    stale = shipment.checked_at is None or shipment.checked_at < timezone.now() - TRACKING_STALE_AFTER
-    if configured and shipment.delivered_at is None and stale:
-        # With a worker the page shows what is stored and the next visit sees the news;
-        # in-process (no broker) the carrier is asked now, within its timeouts.
-        services.shipment_refresh_queue(shipment_id=shipment.pk)
+    if services.shipment_refresh_if_stale(shipment=shipment):
         shipment.refresh_from_db()
     context = {"order": order, "shipment": shipment, "events": list(shipment.events.all())[::-1],
-               "configured": configured, "back_url": order.get_absolute_url()}  # fmt: skip
+               "configured": shipment.is_tracked and client_for(shipment.carrier) is not None,
+               "back_url": order.get_absolute_url()}  # fmt: skip
     if request.user.is_authenticated and order.shop.owner_id == request.user.pk and order.buyer_id != request.user.pk:
         context["back_url"] = reverse("orders:cabinet-detail", kwargs={"number": order.number})
     return render(request, "orders/tracking.html", context)
