@@ -6,11 +6,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint worker beat install chromium messages clean-db help
+.PHONY: run test lint worker beat install chromium test-deps messages clean-db help
 
 help:
 	@echo "make run     - install, migrate, fill demo data, serve on http://$(HOST):$(PORT)"
-	@echo "make test    - the whole test suite (needs Debian's chromium; installed here if root)"
+	@echo "make test    - the whole test suite (needs Debian's chromium and nginx; installed here if root)"
 	@echo "make lint    - ruff"
 	@echo "make worker  - a Celery worker (needs REDIS_URL)"
 	@echo "make beat    - the Celery beat scheduler (needs REDIS_URL)"
@@ -38,18 +38,24 @@ run: $(VENV)/.installed
 	@echo ""
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# Browser tests drive Debian's Chromium: Playwright cannot download its own browser here.
-chromium:
-	@if [ -x "$(CHROMIUM)" ]; then :; \
+# Browser tests drive Debian's Chromium (Playwright cannot download its own browser here);
+# the proxy tests put a real nginx in front of the live server.
+NGINX ?= $(shell command -v nginx 2>/dev/null || echo /usr/sbin/nginx)
+test-deps:
+	@missing=""; [ -x "$(CHROMIUM)" ] || missing="chromium fonts-dejavu-core"; \
+	[ -x "$(NGINX)" ] || missing="$$missing nginx-light"; \
+	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "Installing Debian's chromium for the browser tests..."; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+		echo "Installing Debian's $$missing for the browser and proxy tests..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	else \
-		echo "Missing: $(CHROMIUM). Install Debian's chromium package: sudo apt-get install chromium fonts-dejavu-core"; \
-		echo "(or set CHROMIUM=/path/to/chromium)"; exit 1; \
+		echo "Missing for the tests: $$missing. Install Debian's packages: sudo apt-get install $$missing"; \
+		echo "(or set CHROMIUM=/path/to/chromium, NGINX=/path/to/nginx)"; exit 1; \
 	fi
 
-test: $(VENV)/.installed chromium
+chromium: test-deps
+
+test: $(VENV)/.installed test-deps
 	CHROMIUM=$(CHROMIUM) $(BIN)/pytest
 
 lint: $(VENV)/.installed

@@ -6,12 +6,11 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
-from django.utils.formats import number_format
 from django.utils.functional import lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.images import ImageSpec, clean_image
+from marketplace.images import ImageSpec, check_upload_size, clean_image
 from marketplace.text_rules import validate_no_contacts
 from shops.models import Collection
 
@@ -22,9 +21,11 @@ from .services import MAX_IMAGES, MAX_TIERS, PRODUCT_FIELDS
 # Seed 001 recommends 1000 px and up; below 500 px a photo is too poor to show, so it is refused.
 PHOTO_SPEC = ImageSpec(min_width=500, min_height=500, max_width=2000, max_height=2000)
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
+# Photos checked in one request: enough to fill a product (MAX_IMAGES) at once, and a bound on
+# the work — each is decoded in turn, a worst case (25 MP PNG) costs ~0.6 s and ~100 MB.
+PHOTOS_PER_UPLOAD = 10
 
 ATTACHMENT_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "webp", "txt", "doc", "docx", "xls", "xlsx", "zip"]
-ATTACHMENT_MAX_SIZE = 10 * 1024 * 1024
 
 MAX_VARIANTS = 20
 VARIANT_ROWS = 6
@@ -133,14 +134,28 @@ class MultipleFileInput(forms.FileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Several files from one <input type=file multiple>; cleans to a list."""
+    """Several files from one <input type=file multiple>, at most ``max_files``; cleans to a list."""
 
     widget = MultipleFileInput
+
+    def __init__(self, *, max_files: int, **kwargs):
+        self.max_files = max_files
+        super().__init__(**kwargs)
 
     def clean(self, data, initial=None):
         uploads = [upload for upload in (data if isinstance(data, (list, tuple)) else [data]) if upload]
         if not uploads and self.required:
             raise ValidationError(self.error_messages["required"], code="required")
+        if len(uploads) > self.max_files:
+            raise ValidationError(
+                ngettext(
+                    "You can upload at most %(count)d file at once.",
+                    "You can upload at most %(count)d files at once.",
+                    self.max_files,
+                )
+                % {"count": self.max_files},
+                code="too_many_files",
+            )
         return [super(MultipleFileField, self).clean(upload, initial) for upload in uploads]
 
 
@@ -149,6 +164,7 @@ class ProductImagesForm(forms.Form):
 
     images = MultipleFileField(
         label=_("Image"),
+        max_files=PHOTOS_PER_UPLOAD,
         widget=MultipleFileInput(attrs={"accept": IMAGE_ACCEPT, "multiple": True}),
         help_text=_(
             "JPEG, PNG or WebP, up to 10 MB each, at least 500×500 pixels; 1000 pixels wide or more looks best. "
@@ -329,16 +345,7 @@ class AttachmentForm(forms.ModelForm):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > ATTACHMENT_MAX_SIZE:
-            raise ValidationError(
-                _("%(label)s is %(size)s MB; the limit is %(limit)d MB.")
-                % {
-                    "label": upload.name,
-                    "size": number_format(upload.size / 1024 / 1024, 1),
-                    "limit": ATTACHMENT_MAX_SIZE // 1024 // 1024,
-                },
-                code="too_large",
-            )
+        check_upload_size(upload, label=upload.name)
         return upload
 
     def clean(self):

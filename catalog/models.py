@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from imagekit.models import ImageSpecField
 from pilkit.processors import ResizeToFill, ResizeToFit
 
+from marketplace.images import validate_upload_size
 from marketplace.money import percent_of, to_money
 from marketplace.text_rules import validate_no_contacts
 from shops.models import Collection, SanctionState, Shop
@@ -89,7 +90,7 @@ class Product(models.Model):
     is_hit = models.BooleanField(_("label «Hit»"), default=False)
     is_official_reseller = models.BooleanField(_("label «Official reseller»"), default=False)
     reseller_document = models.FileField(
-        _("reseller document"), upload_to="catalog/reseller/%Y/%m/", blank=True,
+        _("reseller document"), upload_to="catalog/reseller/%Y/%m/", blank=True, validators=[validate_upload_size],
         help_text=_("The document the seller provided to confirm the official reseller status."),
     )  # fmt: skip
 
@@ -289,7 +290,7 @@ class Attachment(models.Model):
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="attachments")
     title = models.CharField(_("file title"), max_length=100, validators=[validate_no_contacts])
-    file = models.FileField(_("file"), upload_to="catalog/files/%Y/%m/")
+    file = models.FileField(_("file"), upload_to="catalog/files/%Y/%m/", validators=[validate_upload_size])
     size = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
@@ -329,7 +330,8 @@ class ProductLike(models.Model):
 
 
 class ProductView(models.Model):
-    """One row per visitor, product and day: the view counter counts each visitor once a day."""
+    """A claim of the view counter for one product and day: a visitor, a session or an address
+    slot ``visitor`` (see catalog.services.product_view_record), each taken once a day."""
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
     visitor = models.CharField(max_length=64)

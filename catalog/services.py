@@ -8,12 +8,14 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from marketplace.money import format_rub, percent_of, to_money
 from marketplace.pagecache import bump_generation
 from shops.models import Collection, Shop
 
+from . import attachments
 from .exceptions import CatalogError
 from .models import (
     Attachment,
@@ -282,7 +284,7 @@ def attachment_add(*, product: Product, title: str, file) -> Attachment:
     if product.attachments.count() >= MAX_ATTACHMENTS:
         raise CatalogError(_("A product can have at most %(count)d files.") % {"count": MAX_ATTACHMENTS})
     attachment = Attachment(product=product, title=title, size=file.size)
-    attachment.file.save(file.name, file, save=False)
+    attachment.file.save(attachments.stored_name(file), file, save=False)
     attachment.save()
     return attachment
 
@@ -346,22 +348,48 @@ def product_like_toggle(*, user, product: Product) -> bool:
     return liked
 
 
-def product_view_record(*, product_id: int, visitor: str, day: date) -> bool:
-    """Count a visitor's view once a day; True when this view was counted.
+# Counted views of one product from one address a day, whatever the accounts or sessions
+# (a family or an office behind one address; a script varying its User-Agent gets one).
+VIEWS_PER_ADDRESS = 3
 
-    One INSERT … ON CONFLICT DO NOTHING (PostgreSQL and SQLite both have it) tells in a single
-    round trip whether the view is new, so the product page stays cheap.
+
+def product_view_record(*, product_id: int, day: date, address: str, user_id: int | None = None,
+                        session_key: str = "") -> bool:  # fmt: skip
+    """Count a view of the product page; True when this view was counted.
+
+    A view counts at most once a day per visitor (the account when signed in, else the
+    address — never the User-Agent, which a script changes at will), once a day per session
+    (when there is one), and at most VIEWS_PER_ADDRESS times a day per product from one address.
+
+    Each rule is a claim: a ProductView row whose ``visitor`` is ``u<account>``, ``a<address>``,
+    ``s<session>`` or ``n<slot>:<address>``; addresses and session keys are stored only as a
+    keyed hash (and for two days, see labels_refresh). One INSERT … ON CONFLICT DO NOTHING
+    (PostgreSQL and SQLite both have it) takes a claim and tells in one round trip whether it
+    was free. The view counts only if all its claims were; a claim once taken stays, so a
+    visitor or session that did not count now does not count later that day either.
     """
     table = ProductView._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (product_id, visitor, day) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",  # noqa: S608
-            [product_id, visitor[:64], day],
-        )
-        created = cursor.rowcount == 1
-    if created:
-        Product.objects.filter(pk=product_id).update(views_count=F("views_count") + 1, popularity=_popularity() + 1)
-    return created
+
+    def claim(key: str) -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (product_id, visitor, day) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",  # noqa: S608
+                [product_id, key[:64], day],
+            )
+            return cursor.rowcount == 1
+
+    def hashed(value: str) -> str:
+        return salted_hmac("catalog.product_view", value).hexdigest()[:40]
+
+    address_key = hashed(address)
+    if not claim(f"u{user_id}" if user_id else f"a{address_key}"):
+        return False
+    if session_key and not claim(f"s{hashed(session_key)}"):
+        return False
+    if not any(claim(f"n{slot}:{address_key}") for slot in range(1, VIEWS_PER_ADDRESS + 1)):
+        return False
+    Product.objects.filter(pk=product_id).update(views_count=F("views_count") + 1, popularity=_popularity() + 1)
+    return True
 
 
 @transaction.atomic

@@ -1,4 +1,6 @@
-"""A visitor signs up, logs out and logs in again, in Russian, as a person would."""
+"""A visitor signs up, confirms the e-mail, logs out and logs in again, in Russian, as a person would."""
+
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -10,7 +12,7 @@ from .conftest import DESKTOP, PHONE
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_sign_up_log_out_log_in_sees_name_in_header(live_server, page):
+def test_sign_up_confirm_email_log_out_log_in_sees_name_in_header(live_server, page, mailoutbox):
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="Зарегистрироваться").click()
 
@@ -21,6 +23,13 @@ def test_sign_up_log_out_log_in_sees_name_in_header(live_server, page):
     page.get_by_label("Пароль", exact=True).fill("Sunny-meadow-77")
     page.get_by_label("Пароль (ещё раз)").fill("Sunny-meadow-77")
     page.get_by_role("button", name="Зарегистрируйтесь").click()
+
+    # Sign-up answers the same whether or not the address has an account: confirm it by e-mail.
+    expect(page.get_by_role("heading", name="Подтвердите Ваш адрес электронной почты")).to_be_visible()
+    expect(page.get_by_test_id("user-menu")).to_have_count(0)
+    (mail,) = mailoutbox
+    page.goto(re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.body).group(0))
+    page.get_by_role("button", name="Подтвердить").click()
 
     menu = page.get_by_test_id("user-menu")
     expect(menu).to_contain_text("Ольга")

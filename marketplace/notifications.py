@@ -13,7 +13,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
+from django.template.context import make_context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
 from .models import OutboxMessage
@@ -39,13 +40,23 @@ def notify(*, template: str, to: str | Iterable[str], context: dict | None = Non
     ctx = {"site_name": settings.SITE_NAME, "site_url": site_url(), **(context or {})}
     # E-mails go out in the site language whatever the current request's language.
     with translation.override(settings.LANGUAGE_CODE):
-        subject = " ".join(render_to_string(f"emails/{template}_subject.txt", ctx).split())
-        body_text = render_to_string(f"emails/{template}.txt", ctx)
+        subject = " ".join(render_plain_text(f"emails/{template}_subject.txt", ctx).split())
+        body_text = render_plain_text(f"emails/{template}.txt", ctx)
         try:
             body_html = render_to_string(f"emails/{template}.html", ctx)
         except TemplateDoesNotExist:
             body_html = ""
     return outbox_enqueue(template=template, to=recipients, subject=subject, body_text=body_text, body_html=body_html)
+
+
+def render_plain_text(template_name: str, context: dict, request=None) -> str:
+    """Render an e-mail's subject or text part: plain text, so nothing is HTML-escaped.
+
+    The site's template engine escapes for HTML; a text part must keep «Д'Артаньян & Ко» and
+    a quoted address as typed. Only the HTML part of an e-mail goes through escaping.
+    """
+    template = get_template(template_name).template  # the engine's own Template, not the backend's wrapper
+    return template.render(make_context(context, request, autoescape=False))
 
 
 def outbox_store_message(*, message: EmailMessage, template: str) -> OutboxMessage:

@@ -211,7 +211,9 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional")
+# Mandatory: only then does allauth's enumeration prevention cover sign-up too (a registered
+# address gets the same "we sent you an e-mail" page, and its owner a note instead of a new account).
+ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_SIGNUP_FORM_CLASS = "marketplace.forms.SignupProfileForm"
 ACCOUNT_ADAPTER = "marketplace.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
@@ -232,8 +234,20 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "marketplace.security.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "marketplace/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# The client's address comes from one function that trusts exactly PROXY_COUNT proxies;
+# axes, allauth's rate limits and django-ratelimit all use it.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "marketplace.security.client_ip"
+ALLAUTH_TRUSTED_PROXY_COUNT = PROXY_COUNT
+RATELIMIT_IP_META_KEY = "marketplace.security.client_ip"
 AXES_VERBOSE = False
+
+# Guest checkout can't be a script's way to reserve stock or to relay e-mails: a guest order
+# holds a few pieces of one product, and guests place a few orders an hour per address and
+# per e-mail (django-ratelimit rates; cache-backed).
+GUEST_MAX_PIECES_PER_PRODUCT = env.int("GUEST_MAX_PIECES_PER_PRODUCT", default=5)
+GUEST_CHECKOUT_RATE_PER_ADDRESS = env.str("GUEST_CHECKOUT_RATE_PER_ADDRESS", default="5/h")
+GUEST_CHECKOUT_RATE_PER_EMAIL = env.str("GUEST_CHECKOUT_RATE_PER_EMAIL", default="3/h")
 
 PHONENUMBER_DEFAULT_REGION = "RU"
 PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
@@ -281,6 +295,9 @@ IMAGEKIT_CACHE_BACKEND = "imagekit"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+# No form takes more than 10 files at once (product photos); anything far beyond is refused
+# by Django before a single file is read (400).
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 
 # --- E-mail -----------------------------------------------------------------
@@ -347,6 +364,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's defaults would also e-mail ADMINS (AdminEmailHandler) on every server error
+        # and every bad Host header, synchronously and outside the outbox: errors are logged to
+        # the console instead, and nothing here sends mail.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Scanners send foreign Host headers all day: a console line each, never an e-mail.
+        "django.security.DisallowedHost": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
     },

@@ -585,3 +585,12 @@ def validate_message_text(value: str) -> None:
     findings = find_violations(value)
     if findings:
         raise ValidationError(describe(findings), code="forbidden")
+
+
+def validate_no_links(value: str) -> None:
+    """Django validator for texts the site e-mails to an address someone typed (checkout names,
+    addresses, notes): phones are fine there, links are not, so nobody relays phishing through us."""
+    links = _unique([f for f in find_contacts(value) if f.kind == Kind.URL])
+    if links:
+        found = _listing([_("«%(text)s»") % {"text": f.text} for f in links])
+        raise ValidationError(_("Links are not allowed here. Found: %(found)s.") % {"found": found}, code="links")

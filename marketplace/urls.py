@@ -1,11 +1,13 @@
 """The site's URL map (DESIGN.md); each app adds its own under its prefix."""
 
+import re
+
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from health_check.views import HealthCheckView
 
+from . import media
 from .views import ping, profile, rules, switch_language
 
 admin.site.site_header = "Lavka"
@@ -34,5 +36,9 @@ urlpatterns = [
     ),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploads are served by the app in every mode, with safe headers (marketplace/media.py);
+# nginx may take /media/ over in production (README, «Deploying on several machines»).
+if settings.MEDIA_URL.startswith("/"):
+    urlpatterns.append(
+        re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$", media.serve, name="media")
+    )

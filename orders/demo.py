@@ -1,6 +1,7 @@
 """Demo data of the orders app: orders in every status, from the demo buyer and from guests,
 shipped ones with tracks and the events a carrier would have reported."""
 
+import uuid
 from datetime import timedelta
 
 from django.utils import timezone
@@ -65,7 +66,7 @@ def seed(ctx: DemoContext) -> None:
         for product in products:
             CartLine.objects.create(cart=cart, product=product, quantity=1)
         order = services.order_place(
-            cart=cart, shop=shop, buyer=buyer, idempotency_key=f"demo-{index}",
+            cart=cart, shop=shop, buyer=buyer, idempotency_key=uuid.uuid4().hex,
             buyer_name=buyer.name if buyer else "Ольга Гостева", phone="+79265550101" if buyer else "+79031112233",
             email=email or "guest@lavka.test", address="620000, Екатеринбург, ул. Ленина, 1, кв. 2",
             delivery_method="cdek" if index % 2 else "russian_post", contact_method="email",
@@ -74,6 +75,9 @@ def seed(ctx: DemoContext) -> None:
             source_referrer="https://www.instagram.com/p/lavka/" if index % 3 == 2 else "",
         )  # fmt: skip
         cart.delete()
+        if buyer is None and not statuses:
+            # A guest who never confirmed: the seller's order list offers to cancel it.
+            Order.objects.filter(pk=order.pk).update(created_at=timezone.now() - timedelta(days=8))
         for status in statuses:
             if status == SHIPPED:
                 _ship(order, PARCELS.get(index, []))

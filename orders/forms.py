@@ -6,13 +6,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
+from marketplace.text_rules import validate_no_links
 from shops.models import ContactMethod
 
 from .models import TRANSITIONS, Carrier, DeliveryMethod, OrderStatus
 
 
 class CheckoutForm(forms.Form):
-    buyer_name = forms.CharField(label=_("Name and surname"), max_length=150)
+    buyer_name = forms.CharField(label=_("Name and surname"), max_length=150, validators=[validate_no_links])
     phone = PhoneNumberField(
         label=_("Phone"), region="RU",
         widget=forms.TextInput(attrs={"autocomplete": "tel", "placeholder": "+7 900 123-45-67"}),
@@ -20,12 +21,13 @@ class CheckoutForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), help_text=_("The invoice and every status change come here."))
     address = forms.CharField(
         label=_("Full delivery address"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_no_links],
         help_text=_("Postcode, city, street, house, flat — as the carrier needs it."),
     )  # fmt: skip
     delivery_method = forms.ChoiceField(label=_("Delivery"), widget=forms.RadioSelect)
     contact_method = forms.ChoiceField(label=_("How should the shop contact you?"), widget=forms.RadioSelect)
     notes = forms.CharField(label=_("Notes for the shop"), required=False, max_length=2000,
-                            widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+                            widget=forms.Textarea(attrs={"rows": 3}), validators=[validate_no_links])  # fmt: skip
     rules_accepted = forms.BooleanField(label=_("I agree to the shop's rules"), required=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 

@@ -1,16 +1,20 @@
 """Reads of the orders app: finding the buyer's cart and pricing it for the page."""
 
+import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Sum
+from django.utils import timezone
 
 from catalog.models import OptionChoice, WholesaleTier
 from catalog.pricing import LinePrice, price_line
 from marketplace.money import ZERO
+from marketplace.workdays import add_workdays
 
-from .models import Cart, CartLine
+from .models import Cart, CartLine, Order, OrderStatus
 
 SESSION_KEY = "cart_id"
 
@@ -104,3 +108,31 @@ def review_distribution(reviews) -> tuple[list[tuple[int, int, int]], int]:
     rows = [(rating, stars.get(rating, 0), round(100 * stars.get(rating, 0) / total) if total else 0)
             for rating in range(5, 0, -1)]  # fmt: skip
     return rows, total
+
+
+def scoped_idempotency_key(*, cart: Cart, shop, key: str) -> str:
+    """The key as stored: bound to the cart and the shop, so nobody else's form can match it."""
+    return hashlib.sha256(f"{cart.pk}:{shop.pk}:{key}".encode()).hexdigest()
+
+
+def order_for_idempotency_key(*, cart: Cart | None, shop, key: str) -> Order | None:
+    """The order this cart already placed in this shop with this form, if any."""
+    if cart is None or not key:
+        return None
+    return Order.objects.filter(
+        idempotency_key=scoped_idempotency_key(cart=cart, shop=shop, key=key), shop=shop
+    ).first()
+
+
+def orders_unconfirmed_guest_overdue(*, shop, today: date | None = None):
+    """The shop's open guest orders that nobody confirmed within its confirmation period:
+    seed 001 lets the seller cancel them (``Order.unconfirmed_cancel_from`` has come)."""
+    today = today or timezone.localdate()
+    # The latest order day whose period is over: add_workdays only grows with its start.
+    last_day = today
+    while add_workdays(last_day, shop.confirmation_days) > today:
+        last_day -= timedelta(days=1)
+    placed_before = timezone.make_aware(datetime.combine(last_day + timedelta(days=1), time.min))
+    return shop.orders.filter(
+        status=OrderStatus.OPEN, is_guest=True, confirmed_at__isnull=True, created_at__lt=placed_before
+    )

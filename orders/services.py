@@ -37,7 +37,14 @@ from .models import (
     Shipment,
     TrackingEvent,
 )
-from .selectors import SESSION_KEY, cart_for, cart_groups
+from .selectors import (
+    SESSION_KEY,
+    cart_for,
+    cart_groups,
+    order_for_idempotency_key,
+    orders_unconfirmed_guest_overdue,
+    scoped_idempotency_key,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -172,10 +179,14 @@ def order_place(
 ) -> Order:  # fmt: skip
     """Turn the cart's lines of one shop into an order: re-priced, stock taken, invoice queued.
 
-    The same idempotency key returns the order already placed (a double click places one).
+    The same idempotency key from the same cart returns the order already placed (a double
+    click places one); the same key from another cart is a fresh attempt, never that order.
     Stock is taken with a conditional update, so two buyers can never get the last piece.
     """
-    existing = Order.objects.filter(idempotency_key=idempotency_key).first()
+    # Checkouts of one cart queue up here, so a parallel double submit finds the first order
+    # instead of tripping over the unique key.
+    cart = Cart.objects.select_for_update().get(pk=cart.pk)
+    existing = order_for_idempotency_key(cart=cart, shop=shop, key=idempotency_key)
     if existing is not None:
         return existing
     is_guest = buyer is None
@@ -198,8 +209,11 @@ def order_place(
             raise CartError(
                 _("«%(title)s» is no longer available: remove it from the cart.") % {"title": priced.line.product.title}
             )
+    if is_guest:
+        _check_guest_quantities(priced_lines)
     order = Order.objects.create(
-        shop=shop, buyer=buyer, is_guest=is_guest, idempotency_key=idempotency_key, buyer_name=buyer_name,
+        shop=shop, buyer=buyer, is_guest=is_guest, idempotency_key=scoped_idempotency_key(
+            cart=cart, shop=shop, key=idempotency_key), buyer_name=buyer_name,
         phone=phone, email=email, address=address, delivery_method=delivery_method, contact_method=contact_method,
         notes=notes, rules_accepted=rules_accepted, subtotal=groups[0].subtotal, source=source,
         source_referrer=source_referrer,
@@ -221,6 +235,24 @@ def order_place(
     _notify_invoice(order)
     transaction.on_commit(bump_generation)  # stock changed: cached pages show it
     return order
+
+
+def _check_guest_quantities(priced_lines) -> None:
+    """A guest order holds a few pieces of a product at most: a script can't reserve the stock."""
+    limit = settings.GUEST_MAX_PIECES_PER_PRODUCT
+    pieces: dict[int, int] = {}
+    for priced in priced_lines:
+        pieces[priced.line.product_id] = pieces.get(priced.line.product_id, 0) + priced.line.quantity
+        if pieces[priced.line.product_id] > limit:
+            raise CartError(
+                ngettext(
+                    "Without an account an order may hold at most %(count)d piece of «%(title)s». "
+                    "Log in or sign up to order more.",
+                    "Without an account an order may hold at most %(count)d pieces of «%(title)s». "
+                    "Log in or sign up to order more.",
+                    limit,
+                ) % {"count": limit, "title": priced.line.product.title}
+            )  # fmt: skip
 
 
 def _take_stock(priced_lines) -> None:
@@ -282,6 +314,20 @@ def order_transition(*, order: Order, to_status: str, actor, note: str = "") -> 
                "shipments": _shipments_for_email(order)}  # fmt: skip
     notify(template="order_status", to=[order.email, order.shop.owner.email, *admin_emails()], context=context)
     return order
+
+
+def orders_cancel_unconfirmed_guest(*, shop: Shop, actor, limit: int = 500) -> int:
+    """Cancel, stock returned, the shop's guest orders not confirmed within its confirmation
+    period (seed 001); returns how many were cancelled. Each goes through order_transition."""
+    cancelled = 0
+    for order in orders_unconfirmed_guest_overdue(shop=shop).order_by("created_at")[:limit]:
+        try:
+            order_transition(order=order, to_status=OrderStatus.CANCELLED, actor=actor,
+                             note=_("The buyer did not confirm the order in time."))  # fmt: skip
+        except CartError:
+            continue  # confirmed, paid or cancelled meanwhile: not ours to cancel any more
+        cancelled += 1
+    return cancelled
 
 
 def _shipments_for_email(order: Order) -> list[dict]:

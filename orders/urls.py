@@ -17,6 +17,11 @@ urlpatterns = [
     path("orders/<str:number>/reviews/<int:item_pk>/", storefront.review_add, name="review-add"),
     path("shops/<slug:slug>/reviews/", storefront.shop_reviews, name="shop-reviews"),
     path("cabinet/orders/", cabinet.order_list, name="cabinet-list"),
+    path(
+        "cabinet/orders/cancel-unconfirmed-guest/",
+        cabinet.orders_cancel_unconfirmed_guest,
+        name="cabinet-cancel-unconfirmed-guest",
+    ),
     path("cabinet/orders/<str:number>/", cabinet.order_detail, name="cabinet-detail"),
     path("cabinet/orders/<str:number>/status/", cabinet.order_status, name="cabinet-status"),
     path("cabinet/orders/<str:number>/shipments/", cabinet.shipment_add, name="cabinet-shipment-add"),

@@ -1,14 +1,11 @@
 """Shops in the Django admin: search, filters, moderation state."""
 
 from django.contrib import admin
-from django.db import transaction
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.pagecache import bump_generation
-
 from .models import AboutImage, Collection, SanctionState, Shop, Vacation
-from .services import shops_set_sanction_state
+from .services import shop_update, shops_set_sanction_state
 
 
 class VacationInline(admin.StackedInline):
@@ -84,8 +81,9 @@ class ShopAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        # What buyers may see changed: cached catalog pages must not keep showing it.
-        transaction.on_commit(bump_generation)
+        # «О нас» goes through the cabinet's service, which renders the safe HTML the storefront
+        # shows (a moderator's edit must reach the page) and forgets the cached catalog pages.
+        shop_update(shop=obj, about=obj.about)
 
     def _set_state(self, request, queryset, state):
         updated = shops_set_sanction_state(shop_ids=queryset.values_list("pk", flat=True), state=state)

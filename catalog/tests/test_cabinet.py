@@ -538,7 +538,7 @@ def test_decompression_bomb_is_refused(owner_client, product):
     Image.new("1", (7000, 7000)).save(buffer, "PNG")
     bomb = SimpleUploadedFile("bomb.png", buffer.getvalue(), content_type="image/png")
     response = owner_client.post(photos_url(product), {"images": bomb})
-    assert "В изображении «Изображение» слишком много пикселей (больше 40 мегапикселей)." in page_of(response)
+    assert "В изображении «Изображение» слишком много пикселей (больше 25 мегапикселей)." in page_of(response)
     assert not product.images.exists()
 
 

@@ -177,7 +177,6 @@ def test_views_are_counted_once_per_visitor_per_day(client):
     client.post(f"/p/{product.pk}/seen/", REMOTE_ADDR="10.1.1.1")
     product.refresh_from_db()
     assert product.views_count == 2
-    assert ProductView.objects.count() == 2
     assert client.get(f"/p/{product.pk}/seen/").status_code == 405
 
 

@@ -5,7 +5,7 @@ import hashlib
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, cached_property
@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from marketplace.pagecache import GENERATION_KEY, cache_for_anonymous
+from marketplace.security import client_ip, same_origin
 from shops.models import Shop
 from shops.selectors import shop_get_for_storefront
 
@@ -118,12 +119,14 @@ def category(request, slug):
     return _catalog(request, category)
 
 
-def _visitor(request) -> str:
-    """Who counts as one visitor for «Просмотры»: the account, or address + browser."""
-    if request.user.is_authenticated:
-        return f"u{request.user.pk}"
-    raw = f"{request.META.get('REMOTE_ADDR', '')}|{request.headers.get('User-Agent', '')}"
-    return "a" + hashlib.sha256(raw.encode()).hexdigest()[:40]
+def _visitor(request) -> dict:
+    """Who is looking, for «Просмотры»: the address (behind trusted proxies), the account if
+    signed in, and the session if there is one (none is made here: pages stay cacheable)."""
+    return {
+        "address": client_ip(request),
+        "user_id": request.user.pk if request.user.is_authenticated else None,
+        "session_key": request.session.session_key or "",
+    }
 
 
 def _tier_rows(product, price):
@@ -165,14 +168,17 @@ def product(request, pk):
     return render(request, "catalog/product.html", _product_context(request, product_get_visible(pk=pk)))
 
 
-@csrf_exempt  # a counter bump, once per visitor and day: nothing for a forged request to gain
+@csrf_exempt  # the cached page has no token; a foreign Origin is refused, and counts are capped per address
 @require_POST
 def product_seen(request, pk):
     """«Просмотры»: the product page reports itself seen from the browser, so robots that do
-    not run scripts do not count, and the page itself can come from the cache."""
+    not run scripts do not count, and the page itself can come from the cache. Another site's
+    page cannot make its visitors' browsers count (403); see product_view_record for the caps."""
+    if not same_origin(request):
+        return HttpResponseForbidden()
     if not Product.objects.visible().filter(pk=pk).exists():
         raise Http404
-    services.product_view_record(product_id=pk, visitor=_visitor(request), day=timezone.localdate())
+    services.product_view_record(product_id=pk, day=timezone.localdate(), **_visitor(request))
     return HttpResponse(status=204)
 
 

@@ -1,6 +1,7 @@
 """Factories of the core app."""
 
 import factory
+from allauth.account.models import EmailAddress
 
 from marketplace.models import User
 
@@ -21,3 +22,6 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+            if obj.email:
+                # An existing account has confirmed its address (e-mail verification is mandatory).
+                EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)

@@ -69,13 +69,6 @@ def test_guest_places_an_order_stock_is_taken_and_invoices_are_queued(
     assert "Вигвам" in page and "Открытый" in page
 
 
-def test_a_double_submit_places_one_order(client, shop):
-    fill_cart(client, ProductFactory(shop=shop, stock=5))
-    client.post("/checkout/anna/", DETAILS)
-    client.post("/checkout/anna/", DETAILS)
-    assert Order.objects.count() == 1
-
-
 def test_the_last_piece_goes_to_one_buyer_only(client, shop):
     product = ProductFactory(shop=shop, title="Последний", stock=1)
     first, second = Cart.objects.create(), Cart.objects.create()

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from marketplace.forms import call_service
@@ -15,6 +16,7 @@ from .. import services
 from ..exceptions import CartError, ShipmentError
 from ..forms import ShipmentForm
 from ..models import OrderStatus
+from ..selectors import orders_unconfirmed_guest_overdue
 
 
 @seller_required
@@ -46,11 +48,23 @@ def order_list(request, shop):
     counts = shop.orders.aggregate(**{value: Count("pk", filter=Q(status=value)) for value in OrderStatus.values})
     context = {
         "shop": shop, "orders": orders[:200], "status": status, "query": query, "guest": request.GET.get("guest", ""),
+        "overdue_guest_count": orders_unconfirmed_guest_overdue(shop=shop).count(),
         "track": track,
         "date_from": dates.get("from"), "date_to": dates.get("to"),
         "counts": [(value, label, counts[value]) for value, label in OrderStatus.choices],
     }  # fmt: skip
     return render(request, "orders/cabinet/order_list.html", context)
+
+
+@seller_required
+@require_POST
+def orders_cancel_unconfirmed_guest(request, shop):
+    cancelled = services.orders_cancel_unconfirmed_guest(shop=shop, actor=request.user)
+    messages.success(request, ngettext(
+        "%(count)d unconfirmed guest order is cancelled; its pieces are back in stock.",
+        "%(count)d unconfirmed guest orders are cancelled; their pieces are back in stock.", cancelled,
+    ) % {"count": cancelled})  # fmt: skip
+    return redirect("orders:cabinet-list")
 
 
 def _order_page(request, shop, order, shipment_form=None, status=200):

@@ -10,7 +10,6 @@ from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from catalog.models import Product
 from catalog.views.storefront import storefront_render
 from marketplace.forms import call_service, parse_ids
+from marketplace.security import same_origin
 from shops.models import Shop
 from shops.selectors import shop_get_for_storefront
 
@@ -26,8 +26,9 @@ from ..attribution import source_of
 from ..carriers import client_for
 from ..exceptions import CartError
 from ..forms import CheckoutForm, ReviewForm
+from ..limits import guest_checkout_allowed, guest_checkout_record
 from ..models import Order, Review
-from ..selectors import cart_for, cart_groups, review_distribution
+from ..selectors import cart_for, cart_groups, order_for_idempotency_key, review_distribution
 
 
 def _quantity(value) -> int:
@@ -37,22 +38,13 @@ def _quantity(value) -> int:
         raise CartError(_("Enter the quantity as a whole number.")) from None
 
 
-def _same_origin(request) -> bool:
-    origin = request.headers.get("Origin")
-    if origin is None:
-        return True  # same-origin form posts from older browsers, and tests
-    return "://" in origin and url_has_allowed_host_and_scheme(
-        origin + "/", {request.get_host()}, require_https=request.is_secure()
-    )
-
-
 # The product page is served from the cache to anonymous visitors, so its form carries no
 # CSRF token. Adding to a cart is safe without one: the session cookie is SameSite=Lax, so a
 # forged cross-site POST never reaches the victim's cart; a foreign Origin is refused too.
 @csrf_exempt
 @require_POST
 def cart_add(request, pk):
-    if not _same_origin(request):
+    if not same_origin(request):
         return HttpResponseForbidden()
     product = get_object_or_404(Product.objects.select_related("shop", "shop__vacation"), pk=pk)
     choice_ids = parse_ids(
@@ -113,6 +105,11 @@ def cart_line_remove(request, pk):
 def checkout(request, slug):
     shop = get_object_or_404(Shop.objects.select_related("vacation", "owner"), slug=slug)
     cart = cart_for(request)
+    if request.method == "POST":
+        # A second click of «Оформить» after the first emptied the cart lands on that order.
+        placed = order_for_idempotency_key(cart=cart, shop=shop, key=request.POST.get("idempotency_key", ""))
+        if placed is not None:
+            return _order_placed(request, placed)
     groups = [group for group in cart_groups(cart) if group.shop.pk == shop.pk]
     if not groups:
         messages.info(request, _("There is nothing from this shop in your cart."))
@@ -127,13 +124,22 @@ def checkout(request, slug):
         data = {**form.cleaned_data}
         data["phone"] = data["phone"].as_e164
         data["source"], data["source_referrer"] = source_of(request)
+        if user is None and not guest_checkout_allowed(request, email=data["email"]):
+            form.add_error(None, _("Too many orders without an account from here or for this e-mail. "
+                                   "Log in or sign up, or try again in an hour."))  # fmt: skip
+            return render(request, "orders/checkout.html", {"shop": shop, "group": groups[0], "form": form},
+                          status=429)  # fmt: skip
         order = call_service(form, services.order_place, cart=cart, shop=shop, buyer=user, **data)
         if order:
-            messages.success(
-                request, _("Order %(number)s is placed. The shop will contact you.") % {"number": order.number}
-            )
-            return redirect(order.get_absolute_url())
+            if user is None:
+                guest_checkout_record(request, email=data["email"])
+            return _order_placed(request, order)
     return render(request, "orders/checkout.html", {"shop": shop, "group": groups[0], "form": form})
+
+
+def _order_placed(request, order):
+    messages.success(request, _("Order %(number)s is placed. The shop will contact you.") % {"number": order.number})
+    return redirect(order.get_absolute_url())
 
 
 def _buyers_order(request, number, *, sellers_too: bool = False) -> Order:
