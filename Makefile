@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The settings build e-mail links from PORT (SITE_DOMAIN), so the server and its mails agree.
+export PORT
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: run test lint worker beat install chromium test-deps messages clean-db help

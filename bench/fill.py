@@ -29,6 +29,7 @@ from django.utils import timezone  # noqa: E402
 
 from catalog.demo import COLORS, GOODS, seed_categories  # noqa: E402
 from catalog.models import Availability, Product, ProductImage  # noqa: E402
+from catalog.services import products_refresh_search  # noqa: E402
 from marketplace.demo import demo_image  # noqa: E402
 from marketplace.models import User  # noqa: E402
 from shops.models import Shop  # noqa: E402
@@ -84,7 +85,7 @@ def main():
                 discount_percent=discount, sale_price=price - price * discount / 100,
                 free_shipping=rng.random() < 0.2, availability=Availability.IN_STOCK, stock=rng.randint(0, 20),
                 is_enabled=True, is_new=rng.random() < 0.05, is_hit=rng.random() < 0.1,
-                search_text=title.lower(), popularity=rng.randint(0, 1000),
+                popularity=rng.randint(0, 1000),
                 created_at=now - timezone.timedelta(minutes=i),
             ))  # fmt: skip
         with transaction.atomic():
@@ -99,6 +100,8 @@ def main():
             for product, image in zip(products, images, strict=True):
                 product.cover_id = image.pk
             Product.objects.bulk_update(products, ["cover"], batch_size=1000)
+            # The same search fields a saved product gets (catalog/search.py), on both databases.
+            products_refresh_search(queryset=Product.objects.filter(pk__in=[p.pk for p in products]))
         made += size
         print(f"{made} products in {time.monotonic() - started:.1f}s", flush=True)
 
@@ -109,11 +112,6 @@ def main():
             spec.generate()
     if settings.DB_IS_POSTGRES:
         with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE catalog_product SET search_vector = "
-                "setweight(to_tsvector('russian', title), 'A') || setweight(to_tsvector('russian', description), 'B') "
-                "WHERE search_vector IS NULL"
-            )
             cursor.execute("ANALYZE")
     print(f"done: {Product.objects.count()} products in {time.monotonic() - started:.1f}s")
 

@@ -4,6 +4,7 @@ import os
 
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -11,8 +12,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .exceptions import CatalogError
-from .models import Attachment, Category, OptionGroup, Product, ProductImage, WholesaleTier
-from .services import product_after_admin_edit, products_set_reseller
+from .models import Attachment, Category, GlobalOption, OptionGroup, Product, ProductImage, WholesaleTier
+from .services import product_after_admin_edit, products_refresh_search, products_set_reseller
 from .views.files import attachment_response, reseller_document_response
 
 
@@ -49,6 +50,12 @@ class CategoryAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     list_editable = ["position"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and {"name", "parent"} & set(form.changed_data):
+            # Products are found by their category's and its parent's names.
+            products_refresh_search(queryset=Product.objects.filter(Q(category=obj) | Q(category__parent=obj)))
+
 
 class ProductImageInline(admin.TabularInline):
     model = ProductImage
@@ -82,6 +89,24 @@ class AttachmentInline(admin.TabularInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
+class ResellerReviewFilter(admin.SimpleListFilter):
+    """Products whose seller uploaded a reseller document that still waits for the label."""
+
+    title = _("reseller document")
+    parameter_name = "reseller_document"
+
+    def lookups(self, request, model_admin):
+        return [("review", _("Awaiting review")), ("none", _("No document"))]
+
+    def queryset(self, request, queryset):
+        no_document = Q(reseller_document="") | Q(reseller_document__isnull=True)
+        if self.value() == "review":
+            return queryset.exclude(no_document).filter(is_official_reseller=False)
+        if self.value() == "none":
+            return queryset.filter(no_document)
+        return queryset
+
+
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
     list_display = [
@@ -89,8 +114,8 @@ class ProductAdmin(admin.ModelAdmin):
         "is_hidden_by_moderation", "is_official_reseller", "views_count", "likes_count", "created_at",
     ]  # fmt: skip
     list_filter = [
-        "is_enabled", "is_hidden_by_moderation", "is_official_reseller", "is_new", "is_hit", "free_shipping",
-        "availability", "category",
+        "is_enabled", "is_hidden_by_moderation", "is_official_reseller", ResellerReviewFilter, "is_new", "is_hit",
+        "free_shipping", "availability", "category",
     ]  # fmt: skip
     search_fields = ["title", "shop__name", "shop__slug"]
     list_select_related = ["shop", "category", "cover"]
@@ -139,14 +164,40 @@ class ProductAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Give the «Official reseller» label (document attached)"))
     def grant_reseller(self, request, queryset):
-        try:
-            count = products_set_reseller(product_ids=queryset.values_list("pk", flat=True), value=True)
-        except CatalogError as error:
-            self.message_user(request, str(error), messages.ERROR)
-            return
-        self.message_user(request, _("Label given to %(count)d products.") % {"count": count})
+        """Seed 001: the label is given for a document; products without one are left as they are."""
+        no_document = Q(reseller_document="") | Q(reseller_document__isnull=True)
+        skipped = list(queryset.filter(no_document).values_list("title", flat=True)[:6])
+        ids = list(queryset.exclude(no_document).values_list("pk", flat=True))
+        if ids:
+            try:
+                count = products_set_reseller(product_ids=ids, value=True)
+            except CatalogError as error:
+                self.message_user(request, str(error), messages.ERROR)
+                return
+            self.message_user(request, _("Label given to %(count)d products.") % {"count": count})
+        if skipped:
+            self.message_user(
+                request,
+                _("Not given to products without a reseller document: %(titles)s.") % {"titles": ", ".join(skipped)},
+                messages.WARNING,
+            )
 
     @admin.action(description=_("Remove the «Official reseller» label"))
     def revoke_reseller(self, request, queryset):
         count = products_set_reseller(product_ids=queryset.values_list("pk", flat=True), value=False)
         self.message_user(request, _("Label removed from %(count)d products.") % {"count": count})
+
+
+@admin.register(GlobalOption)
+class GlobalOptionAdmin(admin.ModelAdmin):
+    """Read-only here: sellers edit global options in the cabinet, whose service updates the products."""
+
+    list_display = ["name", "shop", "kind", "is_required"]
+    search_fields = ["name", "shop__name"]
+    list_select_related = ["shop"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

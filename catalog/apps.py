@@ -8,7 +8,10 @@ class CatalogConfig(AppConfig):
 
     def ready(self):
         from shops.overview import register_overview
+        from shops.services import register_shop_renamed
 
         from .selectors import shop_product_counts
+        from .services import products_refresh_search_of_shop
 
         register_overview(shop_product_counts)
+        register_shop_renamed(products_refresh_search_of_shop)

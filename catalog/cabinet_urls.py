@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/images/<int:image_pk>/move/", cabinet.product_image_move, name="cabinet-product-image-move"),
     path("<int:pk>/options/", cabinet.product_options, name="cabinet-product-options"),
     path("<int:pk>/options/<int:group_pk>/", cabinet.product_options, name="cabinet-product-option-edit"),
+    path("<int:pk>/options/add-global/", cabinet.product_option_add_global, name="cabinet-product-option-add-global"),
     path(
         "<int:pk>/options/<int:group_pk>/delete/", cabinet.product_option_delete, name="cabinet-product-option-delete"
     ),

@@ -107,6 +107,11 @@ def seed(ctx: DemoContext) -> None:
     for slug, shop in ctx.extra.get("shops", {}).items():
         kinds = SHOP_GOODS.get(slug, ["dekor"])
         collections = list(shop.collections.all())
+        # «Глобальные опции»: made once in the cabinet, added to several products.
+        wrapping = services.global_option_save(
+            shop=shop, name="Подарочная упаковка", kind=OptionKind.SELECT, is_required=False,
+            choices=[(None, "Крафт-пакет", Decimal("0")), (None, "Коробка с лентой", Decimal("190"))],
+        )  # fmt: skip
         for index in range(per_shop):
             leaf = kinds[index % len(kinds)]
             nouns, extras = GOODS[leaf]
@@ -136,18 +141,32 @@ def seed(ctx: DemoContext) -> None:
                     product=product, name="Цвет", kind=OptionKind.RADIO, is_required=True,
                     choices=[("Натуральный", Decimal("0")), ("Белый", Decimal("0")), ("Графит", Decimal("150"))],
                 )  # fmt: skip
+            if index % 6 == 1:
+                services.global_option_add_to_product(product=product, option=wrapping)
             if index % 5 == 0:
                 services.wholesale_tiers_set(
                     product=product, tiers=[(2, TierKind.PERCENT, Decimal("10")), (3, TierKind.PERCENT, Decimal("20"))]
+                )
+            elif index % 5 == 2 and price >= 690:
+                # Seed 001 states rubles tiers as totals: «2 – 1800 рублей, 3 товара – 2600 рублей».
+                # Below the product's own discounted price, so the tiers are what the buyer pays.
+                two, three = (
+                    (product.sale_price * 2 * Decimal("0.9")).quantize(Decimal("1")),
+                    (product.sale_price * 3 * Decimal("0.85")).quantize(Decimal("1")),
+                )
+                services.wholesale_tiers_set(
+                    product=product, tiers=[(2, TierKind.TOTAL, two), (3, TierKind.TOTAL, three)]
                 )
             if collections and index % 3 == 0:
                 collection = collections[index % len(collections)]
                 CollectionItem.objects.get_or_create(
                     collection=collection, product=product, defaults={"position": index}
                 )
+            created_at = now - timedelta(days=rng.randint(0, 60), hours=rng.randint(0, 23))
             Product.objects.filter(pk=product.pk).update(
                 cover=product.cover,
-                created_at=now - timedelta(days=rng.randint(0, 60), hours=rng.randint(0, 23)),
+                created_at=created_at,
+                first_on_sale_at=created_at if product.first_on_sale_at else None,
                 sales_count=rng.choice([0, 0, 0, 1, 2, 3, 5, 8]),
                 views_count=rng.randint(0, 400),
                 likes_count=rng.randint(0, 40),

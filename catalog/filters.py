@@ -6,7 +6,9 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from . import search as product_search
 from .models import LABEL_FILTERS, Availability, Category, LabelCode, Product
+from .selectors import categories_in_tree_order
 
 SORTS = {
     "new": ("-created_at", "-pk"),
@@ -17,25 +19,10 @@ SORTS = {
 }
 
 
-# Russian inflection endings, longest first: the SQLite fallback's rough stemming, so that
-# «вигвамы» finds «вигвам» there too (PostgreSQL uses its real «russian» stemmer).
-ENDINGS = sorted(
-    "ами ями ого его ому ему ыми ими ах ях ам ям ов ев ей ой ий ый ая яя ое ее ые ие ую юю ом ем а я ы и у ю е о ь"
-    .split(), key=len, reverse=True,
-)  # fmt: skip
-
-
-def rough_stem(word: str) -> str:
-    for ending in ENDINGS:
-        if len(word) - len(ending) >= 4 and word.endswith(ending):
-            return word[: -len(ending)]
-    return word
-
-
 class ProductFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search", max_length=100)
     category = django_filters.ModelChoiceFilter(
-        label=_("Category"), queryset=Category.objects.select_related("parent"), to_field_name="slug",
+        label=_("Category"), queryset=categories_in_tree_order(), to_field_name="slug",
         method="in_category",
         empty_label=_("All categories"),
     )  # fmt: skip
@@ -70,6 +57,7 @@ class ProductFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, category=None, **kwargs):
         self.fixed_category = category
         self.fuzzy = False
+        self.relevance = []
         super().__init__(data, *args, **kwargs)
         if category is not None:
             del self.filters["category"]
@@ -80,28 +68,27 @@ class ProductFilter(django_filters.FilterSet):
         if self.fixed_category is not None:
             queryset = self.in_category(queryset, "category", self.fixed_category)
         if not self.is_bound or not self.form.cleaned_data.get("sort"):
-            queryset = queryset.order_by(*SORTS["new"])
+            queryset = queryset.order_by(*(self.relevance or SORTS["new"]))
         return queryset
 
     def search(self, queryset, name, value):
-        words = value.strip()
-        if not words:
+        """Russian word forms, ё, hyphens, shop and category names: catalog/search.py."""
+        if self.fuzzy:  # a second try when the exact words found nothing: titles close to them
+            return queryset.filter(title__trigram_word_similar=product_search.normalize(value))
+        found = product_search.search(queryset, value)
+        if found is None:
             return queryset
-        if settings.DB_IS_POSTGRES:
-            from django.contrib.postgres.search import SearchQuery
+        self.relevance = product_search.relevance(value)
+        return found
 
-            if self.fuzzy:  # a second try when the exact words found nothing: titles close to them
-                return queryset.filter(title__trigram_word_similar=words)
-            return queryset.filter(search_vector=SearchQuery(words, config="russian", search_type="websearch"))
-        for word in words.lower().split()[:8]:
-            queryset = queryset.filter(search_text__contains=rough_stem(word))
-        return queryset
+    @property
+    def search_words(self) -> str:
+        return (self.form.cleaned_data.get("q") or "").strip() if self.is_bound and self.form.is_valid() else ""
 
     @property
     def can_be_fuzzy(self) -> bool:
-        return (
-            settings.DB_IS_POSTGRES and self.is_bound and bool(self.form.is_valid() and self.form.cleaned_data.get("q"))
-        )
+        """PostgreSQL only: a trigram look at titles when no typo suggestion helped."""
+        return settings.DB_IS_POSTGRES and bool(self.search_words)
 
     def fuzzy_qs(self):
         self.fuzzy = True

@@ -14,7 +14,18 @@ from marketplace.images import ImageSpec, check_upload_size, clean_image
 from marketplace.text_rules import validate_no_contacts
 from shops.models import Collection
 
-from .models import Attachment, Availability, Category, OptionChoice, OptionGroup, Product, TierKind, WholesaleTier
+from .models import (
+    Attachment,
+    Availability,
+    Category,
+    GlobalOption,
+    OptionChoice,
+    OptionGroup,
+    OptionKind,
+    Product,
+    TierKind,
+    WholesaleTier,
+)
 from .selectors import category_choices
 from .services import MAX_IMAGES, MAX_TIERS, PRODUCT_FIELDS
 
@@ -193,14 +204,51 @@ class ProductImagesForm(forms.Form):
         return cleaned
 
 
-class OptionGroupForm(forms.ModelForm):
+class _RadioIsRequired:
+    """Seed 001: with radio buttons the buyer «обязан выбрать один из вариантов», whatever the box says."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == OptionKind.RADIO:
+            cleaned["is_required"] = True
+        return cleaned
+
+
+OPTION_HELP_TEXTS = {
+    "name": _("For example «Colour», «Size», «Material» or «Gift wrapping»."),
+    "is_required": _("Radio buttons are always required: the buyer must choose one of them."),
+}
+
+
+class OptionGroupForm(_RadioIsRequired, forms.ModelForm):
     """An option such as «Цвет»: its name and how the buyer picks a variant."""
 
     class Meta:
         model = OptionGroup
         fields = ["name", "kind", "is_required"]
         widgets = {"kind": forms.RadioSelect(attrs={"class": "form-check-input"})}
-        help_texts = {"name": _("For example «Colour», «Size», «Material» or «Gift wrapping».")}
+        help_texts = OPTION_HELP_TEXTS
+
+
+class GlobalOptionForm(_RadioIsRequired, forms.ModelForm):
+    """«Опции» of the cabinet: a global option (its variants are a variant_formset)."""
+
+    class Meta:
+        model = GlobalOption
+        fields = ["name", "kind", "is_required"]
+        widgets = {"kind": forms.RadioSelect(attrs={"class": "form-check-input"})}
+        help_texts = OPTION_HELP_TEXTS
+
+
+class AddGlobalOptionForm(forms.Form):
+    """«Добавить глобальную опцию»: one of the shop's global options the product does not have yet."""
+
+    option = forms.ModelChoiceField(label=_("Global option"), queryset=GlobalOption.objects.none(),
+                                    empty_label=_("Choose a global option"))  # fmt: skip
+
+    def __init__(self, *args, product, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["option"].queryset = product.shop.global_options.exclude(product_groups__product=product)
 
 
 def _label_inputs(form) -> None:
@@ -210,8 +258,11 @@ def _label_inputs(form) -> None:
 
 
 class VariantForm(forms.Form):
-    """One row of an option: a variant and how much it adds to (or takes from) the price."""
+    """One row of an option: a variant and how much it adds to (or takes from) the price.
 
+    ``id`` is the variant's own: an edited row keeps its id, which carts and orders hold."""
+
+    id = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     name = forms.CharField(
         label=OptionChoice._meta.get_field("name").verbose_name,
         max_length=60,
@@ -258,7 +309,7 @@ class RowsFormSet(forms.BaseFormSet):
 
 def variant_formset(data=None, *, choices=()):
     """Rows for an option's variants: its current ones, then blank rows to add more."""
-    initial = [{"name": choice.name, "price_delta": choice.price_delta} for choice in choices]
+    initial = [{"id": choice.pk, "name": choice.name, "price_delta": choice.price_delta} for choice in choices]
     formset_class = forms.formset_factory(
         VariantForm, formset=RowsFormSet, extra=max(2, VARIANT_ROWS - len(initial)), max_num=MAX_VARIANTS,
         absolute_max=MAX_VARIANTS, validate_max=True,
@@ -266,15 +317,15 @@ def variant_formset(data=None, *, choices=()):
     return formset_class(data, initial=initial, prefix="variants")
 
 
-def variants_from(formset) -> list[tuple[str, Decimal]]:
+def variants_from(formset) -> list[tuple[int | None, str, Decimal]]:
     return [
-        (form.cleaned_data["name"], form.cleaned_data.get("price_delta") or Decimal("0"))
+        (form.cleaned_data.get("id"), form.cleaned_data["name"], form.cleaned_data.get("price_delta") or Decimal("0"))
         for form in formset.filled_forms()
     ]
 
 
 class TierForm(forms.Form):
-    """One «Оптовые скидки» row: from this many pieces, a % off or a price per piece."""
+    """One «Оптовые скидки» row: from this many pieces, a % off or the price of that many pieces."""
 
     min_quantity = forms.IntegerField(
         label=WholesaleTier._meta.get_field("min_quantity").verbose_name,
@@ -298,7 +349,7 @@ class TierForm(forms.Form):
         if quantity is None and value is not None and "min_quantity" not in self.errors:
             self.add_error("min_quantity", _("Say from how many pieces this tier applies, or clear the row."))
         if value is None and quantity is not None and "value" not in self.errors:
-            self.add_error("value", _("Give the discount or the price per piece, or clear the row."))
+            self.add_error("value", _("Give the discount or the price for that many pieces, or clear the row."))
         return cleaned
 
     def is_blank(self) -> bool:
@@ -354,3 +405,23 @@ class AttachmentForm(forms.ModelForm):
         if not cleaned.get("title") and upload and "title" not in self.errors:
             cleaned["title"] = os.path.splitext(os.path.basename(upload.name))[0][:100] or upload.name[:100]
         return cleaned
+
+
+RESELLER_EXTENSIONS = ["pdf", "jpg", "jpeg", "png"]
+
+
+class ResellerDocumentForm(forms.Form):
+    """«Официальный реселлер»: the document an admin checks before giving the label (seed 001)."""
+
+    document = forms.FileField(
+        label=_("Reseller document"),
+        validators=[FileExtensionValidator(RESELLER_EXTENSIONS)],
+        widget=forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+        help_text=_("A certificate or contract from the brand confirming you are its official reseller. "
+                    "PDF, JPG or PNG, up to 10 MB. Buyers never see it."),
+    )  # fmt: skip
+
+    def clean_document(self):
+        upload = self.cleaned_data["document"]
+        check_upload_size(upload, label=upload.name)
+        return upload

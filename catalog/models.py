@@ -56,8 +56,8 @@ class ProductQuerySet(models.QuerySet):
         return self.filter(is_enabled=True, is_hidden_by_moderation=False, shop__sanction_state=SanctionState.ACTIVE)
 
     def for_cards(self):
-        """What a product card shows: its shop and the cover image, in the same query."""
-        return self.select_related("shop", "cover").only(*CARD_FIELDS)
+        """What a product card shows: its shop (with its vacation) and the cover image, in the same query."""
+        return self.select_related("shop", "shop__vacation", "cover").only(*CARD_FIELDS)
 
 
 class Product(models.Model):
@@ -104,11 +104,14 @@ class Product(models.Model):
     rating_avg = models.DecimalField(_("average rating"), max_digits=3, decimal_places=2, null=True, blank=True)
     review_count = models.PositiveIntegerField(_("reviews"), default=0)
     popularity = models.PositiveIntegerField(default=0, editable=False)
-    # Lower-cased title and description: the SQLite search fallback (its LIKE folds ASCII only).
+    # Our normalised Snowball tokens of title, shop and category names and description
+    # (catalog/search.py): SQLite searches search_text, PostgreSQL the GIN-indexed vector.
     search_text = models.TextField(editable=False, blank=True)
     search_vector = SearchVectorField(null=True, editable=False)
 
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # When the seller first enabled the product: «Новинка» counts its days from here (seed 001).
+    first_on_sale_at = models.DateTimeField(_("first on sale"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ProductQuerySet.as_manager()
@@ -173,6 +176,8 @@ CARD_FIELDS = [
     "id", "title", "price", "discount_percent", "sale_price", "free_shipping", "availability", "stock",
     "is_new", "is_hit", "is_official_reseller", "created_at", "updated_at", "cover_id", "shop__updated_at",
     "shop__id", "shop__name", "shop__slug", "shop__city", "cover__id", "cover__image", "cover__width", "cover__height",
+    "shop__vacation__id", "shop__vacation__shop_id", "shop__vacation__starts_on", "shop__vacation__ends_on",
+    "shop__vacation__allow_cart",
 ]  # fmt: skip
 
 
@@ -226,23 +231,93 @@ class OptionKind(models.TextChoices):
     RADIO = "radio", _("Radio buttons (must choose one)")
 
 
+class GlobalOption(models.Model):
+    """«Глобальная опция»: made once in the cabinet's «Опции», added to any product of the shop.
+
+    A product that uses it gets its own OptionGroup linked here (``OptionGroup.global_option``)
+    whose variants mirror these (``OptionChoice.global_choice``); catalog.services keeps the
+    copies in step, so carts and pricing keep working with the product's OptionChoice ids.
+    """
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="global_options")
+    name = models.CharField(_("option name"), max_length=60, validators=[validate_no_contacts])
+    kind = models.CharField(_("display"), max_length=10, choices=OptionKind, default=OptionKind.SELECT)
+    is_required = models.BooleanField(_("required"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("global option")
+        verbose_name_plural = _("global options")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind=OptionKind.RADIO) | Q(is_required=True), name="global_option_radio_required"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class VariantQuerySet(models.QuerySet):
+    def active(self):
+        """Variants a buyer may choose now; removed ones stay only for the carts that hold them."""
+        return self.filter(is_removed=False)
+
+
+class GlobalOptionChoice(models.Model):
+    option = models.ForeignKey(GlobalOption, on_delete=models.CASCADE, related_name="choices")
+    name = models.CharField(_("variant"), max_length=60, validators=[validate_no_contacts])
+    price_delta = models.DecimalField(
+        _("price difference, ₽"), max_digits=12, decimal_places=2, default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("-9999999")), MaxValueValidator(Decimal("9999999"))],
+    )  # fmt: skip
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_removed = models.BooleanField(_("removed"), default=False)
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
+
+    objects = VariantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("global option variant")
+        verbose_name_plural = _("global option variants")
+
+    def __str__(self):
+        return self.name
+
+
 class OptionGroup(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="option_groups")
     name = models.CharField(_("option name"), max_length=60, validators=[validate_no_contacts])
     kind = models.CharField(_("display"), max_length=10, choices=OptionKind, default=OptionKind.SELECT)
     is_required = models.BooleanField(_("required"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # Set when the option is a product's copy of a global one (edited only there).
+    global_option = models.ForeignKey(
+        GlobalOption, verbose_name=_("global option"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="product_groups",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["position", "pk"]
         verbose_name = _("option")
         verbose_name_plural = _("options")
+        constraints = [
+            # Seed 001: with radio buttons «пользователь обязан выбрать один из вариантов».
+            models.CheckConstraint(
+                condition=~Q(kind=OptionKind.RADIO) | Q(is_required=True), name="option_radio_required"
+            )
+        ]
 
     def __str__(self):
         return self.name
 
 
 class OptionChoice(models.Model):
+    """A variant. Its id is what carts and orders hold, so an edit keeps it: a variant the seller
+    removes is marked ``is_removed`` (hidden from buyers, never priced), never deleted or reused."""
+
     group = models.ForeignKey(OptionGroup, on_delete=models.CASCADE, related_name="choices")
     name = models.CharField(_("variant"), max_length=60, validators=[validate_no_contacts])
     price_delta = models.DecimalField(
@@ -250,6 +325,13 @@ class OptionChoice(models.Model):
         validators=[MinValueValidator(Decimal("-9999999")), MaxValueValidator(Decimal("9999999"))],
     )  # fmt: skip
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_removed = models.BooleanField(_("removed"), default=False)
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
+    global_choice = models.ForeignKey(
+        GlobalOptionChoice, null=True, blank=True, on_delete=models.SET_NULL, related_name="product_choices"
+    )
+
+    objects = VariantQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]
@@ -262,11 +344,13 @@ class OptionChoice(models.Model):
 
 class TierKind(models.TextChoices):
     PERCENT = "percent", _("Discount, %")
-    UNIT_PRICE = "unit_price", _("Price per piece, ₽")
+    # Seed 001 states rubles tiers as totals: «2 – 1800 рублей, 3 товара – 2600 рублей».
+    TOTAL = "total", _("Price for that many pieces, ₽")
 
 
 class WholesaleTier(models.Model):
-    """«Оптовые скидки»: from ``min_quantity`` pieces, a % off or a fixed price per piece."""
+    """«Оптовые скидки»: from ``min_quantity`` pieces, a % off, or a price in rubles for
+    ``min_quantity`` pieces together (catalog.pricing says how other quantities are priced)."""
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="wholesale_tiers")
     min_quantity = models.PositiveIntegerField(_("from, pieces"), validators=[MinValueValidator(2)])

@@ -1,8 +1,16 @@
 """Pricing of one cart line (DESIGN.md «Pricing»): the single best discount, never stacked.
 
-Unit base = product price + the chosen options' price differences. The buyer gets the lowest
-of: the product discount (%), the wholesale tier for that quantity (% off, or a fixed price
-per piece plus the options), and a personal offer (%) made to them for this product.
+Unit base = product price + the chosen options' price differences (removed variants count
+for nothing). The buyer gets the lowest line total of: the product discount (%), the
+wholesale tier for that quantity (% off, or a price in rubles for N pieces plus the options),
+and a personal offer (%) made to them for this product.
+
+Kopecks. A % discount is taken off the unit price and rounded to kopecks (half up,
+marketplace.money.to_money); the line total is that unit × quantity. A rubles tier
+«N pieces for T ₽» is priced by the line, never through a rounded unit price: for q ≥ N
+pieces the line total is T × q / N + options × q, rounded to kopecks once. So 3 for
+2 600 ₽ costs exactly 2 600,00 ₽ (not 3 × 866,67 = 2 600,01 ₽), and 4 cost 3 466,67 ₽.
+The unit price shown beside such a line is the line total / q, rounded: for information only.
 """
 
 from collections.abc import Iterable, Sequence
@@ -30,10 +38,7 @@ class LinePrice:
     quantity: int
     source: str
     explanation: str
-
-    @property
-    def total(self) -> Decimal:
-        return to_money(self.unit * self.quantity)
+    total: Decimal
 
     @property
     def base_total(self) -> Decimal:
@@ -50,10 +55,17 @@ def tier_for(tiers: Sequence[WholesaleTier], quantity: int) -> WholesaleTier | N
     return max(reached, key=lambda tier: tier.min_quantity) if reached else None
 
 
-def tier_unit_price(tier: WholesaleTier, base_unit: Decimal, options_delta: Decimal) -> Decimal:
+def tier_line_total(tier: WholesaleTier, base_unit: Decimal, options_delta: Decimal, quantity: int) -> Decimal:
+    """What ``quantity`` pieces cost under ``tier`` (the module's docstring gives the kopeck rule)."""
     if tier.kind == TierKind.PERCENT:
-        return to_money(base_unit - percent_of(base_unit, tier.value))
-    return to_money(tier.value + options_delta)
+        return to_money(base_unit - percent_of(base_unit, tier.value)) * quantity
+    return to_money(tier.value * quantity / tier.min_quantity + options_delta * quantity)
+
+
+def tier_unit_price(tier: WholesaleTier, base_unit: Decimal, options_delta: Decimal) -> Decimal:
+    """The price of one piece at the tier's own quantity (for a rubles tier: rounded, for display)."""
+    total = tier_line_total(tier, base_unit, options_delta, tier.min_quantity)
+    return to_money(total / tier.min_quantity)
 
 
 def price_line(
@@ -65,13 +77,18 @@ def price_line(
     personal_percent: int | None = None,
 ) -> LinePrice:
     """Price ``quantity`` pieces of ``product`` with the chosen option variants."""
-    options_delta = sum((choice.price_delta for choice in choices), ZERO)
+    options_delta = sum((choice.price_delta for choice in choices if not choice.is_removed), ZERO)
     base_unit = clamp_non_negative(product.price + options_delta)
-    candidates = [(base_unit, DiscountSource.NONE, "")]
+
+    def by_unit(unit: Decimal) -> Decimal:
+        return clamp_non_negative(unit) * quantity
+
+    # (line total, source, explanation)
+    candidates = [(by_unit(base_unit), DiscountSource.NONE, "")]
     if product.discount_percent:
         candidates.append(
             (
-                to_money(base_unit - percent_of(base_unit, product.discount_percent)),
+                by_unit(base_unit - percent_of(base_unit, product.discount_percent)),
                 DiscountSource.PRODUCT,
                 _("Discount %(percent)d%%") % {"percent": product.discount_percent},
             )
@@ -84,20 +101,23 @@ def price_line(
                 "percent": f"{tier.value.normalize():f}", "qty": tier.min_quantity,
             }  # fmt: skip
         else:
-            why = _("Wholesale: %(price)s per piece from %(qty)d pcs") % {
+            why = _("Wholesale: %(qty)d pcs for %(price)s") % {
                 "price": format_rub(tier.value), "qty": tier.min_quantity,
             }  # fmt: skip
-        candidates.append((tier_unit_price(tier, base_unit, options_delta), DiscountSource.WHOLESALE, why))
+        total = clamp_non_negative(tier_line_total(tier, base_unit, options_delta, quantity))
+        candidates.append((total, DiscountSource.WHOLESALE, why))
     if personal_percent:
         candidates.append(
             (
-                to_money(base_unit - percent_of(base_unit, personal_percent)),
+                by_unit(base_unit - percent_of(base_unit, personal_percent)),
                 DiscountSource.PERSONAL,
                 _("Personal offer %(percent)d%%") % {"percent": personal_percent},
             )
         )
-    # min() keeps the first of equal prices: no discount is shown when none helps.
-    unit, source, explanation = min(candidates, key=lambda candidate: candidate[0])
+    # min() keeps the first of equal totals: no discount is shown when none helps.
+    total, source, explanation = min(candidates, key=lambda candidate: candidate[0])
+    unit = to_money(total / quantity) if quantity else base_unit
     return LinePrice(
-        base_unit=base_unit, unit=clamp_non_negative(unit), quantity=quantity, source=source, explanation=explanation
-    )
+        base_unit=base_unit, unit=unit, quantity=quantity, source=source, explanation=explanation,
+        total=to_money(total),
+    )  # fmt: skip

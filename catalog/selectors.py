@@ -1,9 +1,10 @@
 """Reads of the catalog app that pages share."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from .models import Category, OptionGroup, Product
+from .models import Category, CollectionItem, OptionChoice, OptionGroup, Product
 
 
 def category_choices() -> list:
@@ -32,7 +33,8 @@ def product_for_page(queryset, *, pk: int) -> Product:
 
 
 def option_groups_for_page(product: Product) -> list[OptionGroup]:
-    return list(product.option_groups.prefetch_related("choices"))
+    """The product page's options with the variants a buyer may choose (not removed ones)."""
+    return list(product.option_groups.prefetch_related(Prefetch("choices", queryset=OptionChoice.objects.active())))
 
 
 def product_get_visible(*, pk: int) -> Product:
@@ -46,3 +48,18 @@ def shop_product_counts(shop) -> dict:
         on=Count("pk", filter=Q(is_enabled=True)), off=Count("pk", filter=Q(is_enabled=False))
     )
     return {"products_on": counts["on"], "products_off": counts["off"]}
+
+
+def collections_for_storefront(shop):
+    """The shop's collections a buyer sees: only those holding a product on sale (seed 001:
+    «Доступные коллекции»); an empty collection is neither listed nor opened."""
+    on_sale = CollectionItem.objects.filter(collection=OuterRef("pk"), product__in=Product.objects.visible())
+    return shop.collections.filter(Exists(on_sale))
+
+
+def categories_in_tree_order():
+    """Every category, each parent followed by its children: the catalog filter's choices."""
+    return Category.objects.select_related("parent").order_by(
+        Coalesce("parent__position", "position"), Coalesce("parent__name", "name"), Coalesce("parent_id", "id"),
+        F("parent_id").asc(nulls_first=True), "position", "name",
+    )  # fmt: skip

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -15,14 +16,17 @@ from marketplace.money import format_rub, percent_of, to_money
 from marketplace.pagecache import bump_generation
 from shops.models import Collection, Shop
 
-from . import attachments
+from . import attachments, search
 from .exceptions import CatalogError
 from .models import (
     Attachment,
     Availability,
     CollectionItem,
+    GlobalOption,
+    GlobalOptionChoice,
     OptionChoice,
     OptionGroup,
+    OptionKind,
     Product,
     ProductImage,
     ProductLike,
@@ -74,15 +78,32 @@ def _normalise_availability(fields: dict) -> None:
 def _refresh_derived(product: Product) -> None:
     """Keep the stored sale price, search text and search vector in step with the product."""
     product.sale_price = to_money(product.price - percent_of(product.price, product.discount_percent))
-    product.search_text = f"{product.title}\n{product.description}".lower()
+    document = search.product_document(product)
+    product.search_text = document.search_text
     product.save(update_fields=["sale_price", "search_text", "updated_at"])
     if settings.DB_IS_POSTGRES:
-        from django.contrib.postgres.search import SearchVector
-
         Product.objects.filter(pk=product.pk).update(
-            search_vector=SearchVector("title", weight="A", config="russian")
-            + SearchVector("description", weight="B", config="russian")
+            search_vector=RawSQL(search.VECTOR_SQL, search.vector_params(document))
         )
+
+
+def products_refresh_search(*, queryset=None, batch_size: int = 500) -> int:
+    """Rebuild the stored search fields (after a shop or category rename, or a search change)."""
+    queryset = (
+        (queryset if queryset is not None else Product.objects.all())
+        .select_related("shop", "category", "category__parent")
+        .order_by("pk")
+    )
+    done, last = 0, 0
+    while batch := list(queryset.filter(pk__gt=last)[:batch_size]):
+        search.store(connection, [(product.pk, search.product_document(product)) for product in batch])
+        done, last = done + len(batch), batch[-1].pk
+    return done
+
+
+def products_refresh_search_of_shop(shop: Shop) -> int:
+    """A renamed shop: its products are found by the new name (shops.services.shop_renamed)."""
+    return products_refresh_search(queryset=Product.objects.filter(shop=shop))
 
 
 @transaction.atomic
@@ -93,6 +114,8 @@ def product_create(*, shop: Shop, **fields) -> Product:
     if unknown:
         raise ValueError(f"Unknown product fields: {sorted(unknown)}")
     _normalise_availability(fields)
+    if fields.get("is_enabled"):
+        fields["first_on_sale_at"] = timezone.now()
     product = Product.objects.create(shop=shop, **fields)
     _refresh_derived(product)
     return product
@@ -109,6 +132,8 @@ def product_update(*, product: Product, **fields) -> Product:
     _normalise_availability(merged)
     for key in ("availability", "stock", "production_days"):
         fields[key] = merged[key]
+    if fields.get("is_enabled") and product.first_on_sale_at is None:
+        fields["first_on_sale_at"] = timezone.now()
     for key, value in fields.items():
         setattr(product, key, value)
     product.save(update_fields=[*fields, "updated_at"])
@@ -139,9 +164,11 @@ def product_after_admin_edit(*, product: Product) -> Product:
 def products_set_enabled(*, shop: Shop, product_ids: Iterable[int], enabled: bool) -> int:
     """Bulk «Включить/Выключить»; only this shop's products are touched."""
     _catalog_changed()
-    return Product.objects.filter(shop=shop, pk__in=list(product_ids)).update(
-        is_enabled=enabled, updated_at=timezone.now()
-    )
+    now = timezone.now()
+    products = Product.objects.filter(shop=shop, pk__in=list(product_ids))
+    if enabled:
+        products.filter(first_on_sale_at__isnull=True).update(first_on_sale_at=now)
+    return products.update(is_enabled=enabled, updated_at=now)
 
 
 def _set_cover(product: Product) -> None:
@@ -196,39 +223,155 @@ def product_images_reorder(*, product: Product, ordered_ids: Sequence[int]) -> N
     _set_cover(product)
 
 
+VariantRow = tuple[str, Decimal] | tuple[int | None, str, Decimal]
+
+
+def _variant_rows(choices: Sequence[VariantRow]) -> list[tuple[int | None, str, Decimal]]:
+    """(id, name, price difference); an id of None is a new variant, or one matched by name."""
+    rows = []
+    for row in choices:
+        pk, name, delta = (None, *row) if len(row) == 2 else row
+        rows.append((pk, " ".join(str(name).split()), delta))
+    return rows
+
+
+def _check_variants(*, kind: str, rows, prices: Iterable[tuple[str, Decimal]]) -> None:
+    """The rules every option obeys, a product's own or a global one; ``prices`` are the base
+    prices (with a product title) the variants are added to."""
+    names = [name for _pk, name, _delta in rows]
+    if not names:
+        raise CatalogError(_("Add at least one variant."))
+    if len(names) < 2 and kind != OptionKind.CHECKBOX:
+        raise CatalogError(_("An option needs at least two variants to choose from."))
+    if len({n.casefold() for n in names}) != len(names):
+        raise CatalogError(_("Variant names of one option must differ."))
+    for title, price in prices:
+        for _pk, choice_name, delta in rows:
+            if price + delta <= 0:
+                if title:
+                    raise CatalogError(
+                        _("With «%(name)s» the price of «%(title)s» would be %(price)s; it must stay above zero.")
+                        % {"name": choice_name, "title": title, "price": format_rub(price + delta)}
+                    )
+                raise CatalogError(
+                    _("With «%(name)s» the price would be %(price)s; it must stay above zero.")
+                    % {"name": choice_name, "price": format_rub(price + delta)}
+                )
+
+
+def _sync_variants(model, *, owner_field: str, owner, rows, extra=None, match_names: bool = True) -> list:
+    """Make ``owner``'s variants these rows, keeping ids: a row with an id (or, without one and
+    if ``match_names``, the name of a current variant) updates that variant in place; other rows
+    are added; variants not in the rows are marked removed (carts and orders hold their ids)."""
+    current = {choice.pk: choice for choice in model.objects.filter(**{owner_field: owner}).active()}
+    by_name = {choice.name.casefold(): choice for choice in current.values()}
+    now = timezone.now()
+    kept, saved = set(), []
+    for position, (pk, name, delta) in enumerate(rows):
+        if pk is not None:
+            choice = current.get(pk)
+            if choice is None:
+                raise CatalogError(_("The list of variants is out of date; reload the page."))
+        else:
+            choice = by_name.get(name.casefold()) if match_names else None
+            if choice is not None and choice.pk in kept:
+                choice = None
+        extra_fields = (extra or {}).get(position, {})
+        if choice is None:
+            choice = model(**{owner_field: owner}, name=name, price_delta=delta, position=position, **extra_fields)
+            choice.save()
+        else:
+            choice.name, choice.price_delta, choice.position = name, delta, position
+            for key, value in extra_fields.items():
+                setattr(choice, key, value)
+            choice.save()
+        kept.add(choice.pk)
+        saved.append(choice)
+    model.objects.filter(pk__in=set(current) - kept).update(is_removed=True, removed_at=now)
+    return saved
+
+
 @transaction.atomic
 def option_group_save(
     *, product: Product, group: OptionGroup | None = None, name: str, kind: str, is_required: bool,
-    choices: Sequence[tuple[str, Decimal]],
+    choices: Sequence[VariantRow],
 ) -> OptionGroup:  # fmt: skip
-    """Create or replace an option (e.g. «Цвет») with its variants and price differences."""
+    """Create or edit an option (e.g. «Цвет») with its variants and price differences.
+
+    Variants keep their ids (see _sync_variants); a radio option is always required (seed 001).
+    """
     _catalog_changed()
     _touch(product)
-    names = [choice_name.strip() for choice_name, _delta in choices]
-    if len(names) < 2 and kind != "checkbox":
-        raise CatalogError(_("An option needs at least two variants to choose from."))
-    if not names:
-        raise CatalogError(_("Add at least one variant."))
-    if len({n.casefold() for n in names}) != len(names):
-        raise CatalogError(_("Variant names of one option must differ."))
-    for choice_name, delta in choices:
-        if product.price + delta <= 0:
-            raise CatalogError(
-                _("With «%(name)s» the price would be %(price)s; it must stay above zero.")
-                % {"name": choice_name, "price": format_rub(product.price + delta)}
-            )
+    rows = _variant_rows(choices)
+    _check_variants(kind=kind, rows=rows, prices=[("", product.price)])
     if group is None:
         last = product.option_groups.order_by("-position").values_list("position", flat=True).first()
         group = OptionGroup(product=product, position=0 if last is None else last + 1)
     elif group.product_id != product.pk:
         raise CatalogError(_("This option belongs to another product."))
-    group.name, group.kind, group.is_required = name, kind, is_required
+    elif group.global_option_id:
+        raise CatalogError(_("This is a global option: edit it in «Options» of the cabinet."))
+    group.name, group.kind = name, kind
+    group.is_required = True if kind == OptionKind.RADIO else is_required
     group.save()
-    group.choices.all().delete()
-    OptionChoice.objects.bulk_create(
-        OptionChoice(group=group, name=n, price_delta=d, position=i) for i, (n, d) in enumerate(choices)
-    )
+    _sync_variants(OptionChoice, owner_field="group", owner=group, rows=rows)
     return group
+
+
+def _global_option_copy(*, option: GlobalOption, product: Product, group: OptionGroup | None,
+                        choices: Sequence[GlobalOptionChoice]) -> OptionGroup:  # fmt: skip
+    """The product's copy of a global option, with variants linked to the global ones."""
+    _touch(product)
+    if group is None:
+        last = product.option_groups.order_by("-position").values_list("position", flat=True).first()
+        group = OptionGroup(product=product, global_option=option, position=0 if last is None else last + 1)
+    group.name, group.kind, group.is_required = option.name, option.kind, option.is_required
+    group.save()
+    # The copy's variants follow the global ones by link, never by name.
+    linked = {c.global_choice_id: c.pk for c in group.choices.active().exclude(global_choice=None)}
+    rows = [(linked.get(choice.pk), choice.name, choice.price_delta) for choice in choices]
+    extra = {position: {"global_choice": choice} for position, choice in enumerate(choices)}
+    _sync_variants(OptionChoice, owner_field="group", owner=group, rows=rows, extra=extra, match_names=False)
+    return group
+
+
+@transaction.atomic
+def global_option_save(
+    *, shop: Shop, option: GlobalOption | None = None, name: str, kind: str, is_required: bool,
+    choices: Sequence[VariantRow],
+) -> GlobalOption:  # fmt: skip
+    """«Опции» of the cabinet: create or edit a global option; every product using it follows."""
+    _catalog_changed()
+    rows = _variant_rows(choices)
+    if option is not None and option.shop_id != shop.pk:
+        raise CatalogError(_("This option belongs to another shop."))
+    users = [] if option is None else list(
+        Product.objects.filter(option_groups__global_option=option).distinct().only("pk", "title", "price")
+    )  # fmt: skip
+    _check_variants(kind=kind, rows=rows, prices=[(p.title, p.price) for p in users])
+    if option is None:
+        option = GlobalOption(shop=shop)
+    option.name, option.kind = name, kind
+    option.is_required = True if kind == OptionKind.RADIO else is_required
+    option.save()
+    choices_saved = _sync_variants(GlobalOptionChoice, owner_field="option", owner=option, rows=rows)
+    for group in option.product_groups.select_related("product"):
+        _global_option_copy(option=option, product=group.product, group=group, choices=choices_saved)
+    return option
+
+
+@transaction.atomic
+def global_option_add_to_product(*, product: Product, option: GlobalOption) -> OptionGroup:
+    """«Добавить глобальную опцию»: the product gets a copy that follows the global option."""
+    _catalog_changed()
+    if option.shop_id != product.shop_id:
+        raise CatalogError(_("This option belongs to another shop."))
+    if product.option_groups.filter(global_option=option).exists():
+        raise CatalogError(_("The product already has the option «%(name)s».") % {"name": option.name})
+    choices = list(option.choices.active())
+    _check_variants(kind=option.kind, rows=[(c.pk, c.name, c.price_delta) for c in choices],
+                    prices=[("", product.price)])  # fmt: skip
+    return _global_option_copy(option=option, product=product, group=None, choices=choices)
 
 
 @transaction.atomic
@@ -258,17 +401,18 @@ def wholesale_tiers_set(*, product: Product, tiers: Sequence[tuple[int, str, Dec
                 raise CatalogError(_("A wholesale discount is a whole number from 1 to 99 %."))
             unit = to_money(product.price - percent_of(product.price, value))
         else:
-            if value <= 0 or value >= product.price:
+            full = product.price * quantity
+            if value <= 0 or value >= full:
                 raise CatalogError(
-                    _("The price per piece from %(qty)d pcs must be below the product price %(price)s.")
-                    % {"qty": quantity, "price": format_rub(product.price)}
+                    _("The price for %(qty)d pcs must be below their full price %(price)s.")
+                    % {"qty": quantity, "price": format_rub(full)}
                 )
-            unit = to_money(value)
+            unit = value / quantity  # compared unrounded: 3 for 2 600 is a better deal than 2 for 1 800
         if unit > previous_unit:
             raise CatalogError(
                 _("From %(qty)d pcs the price per piece (%(unit)s) is higher than for fewer pieces: "
                   "a bigger order must not cost more per piece.")
-                % {"qty": quantity, "unit": format_rub(unit)}
+                % {"qty": quantity, "unit": format_rub(to_money(unit))}
             )  # fmt: skip
         previous_unit = unit
     product.wholesale_tiers.all().delete()
@@ -394,18 +538,35 @@ def product_view_record(*, product_id: int, day: date, address: str, user_id: in
 
 @transaction.atomic
 def labels_refresh(*, now=None) -> dict[str, int]:
-    """The periodic job: «Новинка» for 5 days after creation, «Хит» from 3 sales."""
+    """The periodic job: «Новинка» for 5 days after the product first went on sale, «Хит» from 3 sales."""
     _catalog_changed()
     now = now or timezone.now()
     new_since = now - timedelta(days=NEW_LABEL_DAYS)
+    fresh = Q(first_on_sale_at__gte=new_since)
     counts = {
-        "new_on": Product.objects.filter(is_new=False, created_at__gte=new_since).update(is_new=True),
-        "new_off": Product.objects.filter(is_new=True, created_at__lt=new_since).update(is_new=False),
+        "new_on": Product.objects.filter(fresh, is_new=False).update(is_new=True),
+        "new_off": Product.objects.filter(~fresh | Q(first_on_sale_at=None), is_new=True).update(is_new=False),
         "hit_on": Product.objects.filter(is_hit=False, sales_count__gte=HIT_LABEL_SALES).update(is_hit=True),
         "hit_off": Product.objects.filter(is_hit=True, sales_count__lt=HIT_LABEL_SALES).update(is_hit=False),
     }
     ProductView.objects.filter(day__lt=(now - timedelta(days=2)).date()).delete()
     return counts
+
+
+@transaction.atomic
+def product_reseller_document_set(*, product: Product, file) -> Product:
+    """The seller's document for «Официальный реселлер» (checked by the form); an admin reviews it.
+
+    A new document replaces the old one; a label already given stays (the admin may revoke it).
+    """
+    _catalog_changed()
+    old = product.reseller_document.name if product.reseller_document else ""
+    storage = product.reseller_document.storage
+    product.reseller_document.save(attachments.stored_name(file), file, save=False)
+    product.save(update_fields=["reseller_document", "updated_at"])
+    if old and old != product.reseller_document.name:
+        transaction.on_commit(lambda: storage.delete(old))
+    return product
 
 
 @transaction.atomic

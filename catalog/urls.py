@@ -21,6 +21,8 @@ urlpatterns = [
         name="cabinet-product-reseller-document",
     ),
     path("cabinet/products/", include("catalog.cabinet_urls")),
+    path("cabinet/options/", cabinet.global_options, name="cabinet-global-options"),
+    path("cabinet/options/<int:pk>/", cabinet.global_options, name="cabinet-global-option-edit"),
     path(
         "cabinet/collections/<int:pk>/products/",
         cabinet.collection_products,

@@ -54,7 +54,7 @@ def test_seller_lists_a_product_and_a_buyer_finds_it(live_server, page, screensh
     expect(page.get_by_text("Добавлено 2 фото.")).to_be_visible()
 
     # An option with a price difference.
-    page.get_by_role("link", name="Опции", exact=True).click()
+    page.locator(".product-tabs").get_by_role("link", name="Опции", exact=True).click()  # not the sidebar's «Опции»
     page.get_by_label("Название опции").fill("Цвет")
     page.locator("input[name='variants-0-name']").fill("Белый")
     page.locator("input[name='variants-1-name']").fill("Графит")
@@ -99,6 +99,14 @@ def test_seller_lists_a_product_and_a_buyer_finds_it(live_server, page, screensh
     expect(buyer.locator(".wholesale")).to_contain_text("1\u00a0600\u00a0₽")
     expect(buyer.locator(".wholesale")).to_contain_text("4\u00a0800\u00a0₽")
     expect(buyer.get_by_label("Цвет")).to_contain_text("Графит (+150\u00a0₽)")
+    # Choosing «Графит (+150 ₽)» reprices the page (seed 001: «покупатель будет видеть, как меняется цена»).
+    buyer.get_by_label("Цвет").select_option(index=1)
+    expect(prices).to_contain_text("1\u00a0935\u00a0₽")  # (2000 + 150) − 10 %
+    expect(prices).to_contain_text("2\u00a0150\u00a0₽")  # struck through
+    expect(buyer.locator(".wholesale")).to_contain_text("5\u00a0160\u00a0₽")  # 3 × (2150 − 20 %)
+    screenshot(buyer, "product-variant-price")
+    buyer.get_by_label("Цвет").select_option(index=0)
+    expect(prices).to_contain_text("1\u00a0800\u00a0₽")
     expect(buyer.get_by_test_id("availability")).to_contain_text("В наличии: 4 шт.")
     expect(buyer.locator(".product-thumb")).to_have_count(2)
     screenshot(buyer, "product-desktop")

@@ -67,6 +67,7 @@ def test_two_buyers_two_shops_and_the_seller_ships(live_server, page, screenshot
     invoices = [mail for mail in mailoutbox if "заказ" in mail.subject.lower() and "Открытый" not in mail.subject]
     assert len([m for m in invoices if m.to == ["guest@example.com"]]) == 2
     assert len([m for m in invoices if "anna@example.com" in m.to]) == 2
+    assert all(len(m.to) == 1 for m in mailoutbox)  # one message per recipient: nobody sees another's address
 
     # The seller marks the guest's order paid, then shipped; the guest is told each time.
     seller = page.context.browser.new_page(locale="ru-RU")
@@ -74,15 +75,21 @@ def test_two_buyers_two_shops_and_the_seller_ships(live_server, page, screenshot
     seller.goto(live_server.url + "/cabinet/orders/")
     order = Order.objects.get(shop=anna, is_guest=True)
     seller.get_by_role("link", name=order.number).click()
+    recipient = seller.get_by_test_id("order-recipient")
+    expect(recipient.get_by_role("link", name="+7 926 555-01-01")).to_have_attribute("href", "tel:+79265550101")
+    mail_link = recipient.get_by_role("link", name="guest@example.com")
+    expect(mail_link).to_have_attribute("href", "mailto:guest@example.com")
     seller.get_by_role("button", name="Отметить оплаченным").click()
     expect(seller.get_by_test_id("order-status")).to_have_text("Оплачен")
     seller.get_by_label("Комментарий (необязательно, его увидит покупатель)").fill("Отправим в пятницу")
     seller.get_by_role("button", name="Отметить отправленным").click()
     expect(seller.get_by_test_id("order-status")).to_have_text("Отправлен")
     screenshot(seller, "cabinet-order")
-    status_mails = [m for m in mailoutbox if m.subject == f"Заказ {order.number}: Отправлен"]
-    assert status_mails and "guest@example.com" in status_mails[0].to
-    assert "Отправим в пятницу" in status_mails[0].body
+    status_mails = {m.to[0]: m for m in mailoutbox if m.subject == f"Заказ {order.number}: Отправлен"}
+    assert set(status_mails) == {"guest@example.com", "anna@example.com", "admin@lavka.test"}
+    assert all("Отправим в пятницу" in m.body for m in status_mails.values())
+    assert order.secret in status_mails["guest@example.com"].body
+    assert order.secret not in status_mails["anna@example.com"].body + status_mails["admin@lavka.test"].body
 
     # The guest follows the link from the e-mail and sees the new status.
     page.goto(live_server.url + order.get_absolute_url())

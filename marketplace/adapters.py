@@ -3,6 +3,8 @@
 from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from django.conf import settings
+from django.contrib.sites.models import Site
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.mail import EmailMultiAlternatives
 from django.template import TemplateDoesNotExist
@@ -10,6 +12,16 @@ from django.template.loader import render_to_string
 
 from .notifications import outbox_store_message, render_plain_text
 from .security import client_ip
+
+
+def _current_site(request) -> Site:
+    """The Sites row as allauth's mails show it, but with the domain of SITE_DOMAIN.
+
+    The row is written once by a migration; SITE_DOMAIN follows PORT at every start, so a server
+    on another port must not mail the old one.
+    """
+    site = get_current_site(request)
+    return Site(pk=site.pk, name=site.name, domain=settings.SITE_DOMAIN)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -38,6 +50,6 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
         # The context allauth's own send_mail gives: its mails greet from the site and name the address.
         request = allauth_context.request
-        context = {"request": request, "email": email, "current_site": get_current_site(request), **context}
+        context = {"request": request, "email": email, "current_site": _current_site(request), **context}
         message = self.render_mail(template_prefix, email, context)
         outbox_store_message(message=message, template=template_prefix.rsplit("/", 1)[-1])

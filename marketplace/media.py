@@ -26,9 +26,10 @@ from django.views.static import was_modified_since
 # The only formats marketplace/images.py writes (imagekit's thumbnails are WebP).
 IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
 # Upload folders whose files only their own views may send (they check visibility or
-# ownership): product attachments and reseller documents (catalog.models). Kept here, not
-# imported, because marketplace may not import catalog; catalog's tests check they match.
-PRIVATE_PREFIXES = ("catalog/files/", "catalog/reseller/")
+# ownership): product attachments and reseller documents (catalog.models) and message
+# attachments (messaging.models). Kept here, not imported, because marketplace may not import
+# those apps; their tests check they match.
+PRIVATE_PREFIXES = ("catalog/files/", "catalog/reseller/", "messaging/attachments/")
 SANDBOX_CSP = "default-src 'none'; sandbox"
 # Uploaded images get new names when replaced, so a day of caching is safe.
 IMAGE_CACHE_CONTROL = "public, max-age=86400"

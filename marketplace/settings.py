@@ -96,12 +96,14 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "marketplace.context_processors.site",
                 "orders.context_processors.cart",
+                "messaging.context_processors.unread",
             ],
             "builtins": [
                 "django.templatetags.i18n",
                 "django.templatetags.static",
                 "marketplace.templatetags.money",
                 "marketplace.templatetags.forms",
+                "marketplace.templatetags.phones",
             ],
         },
     },
@@ -186,6 +188,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.tracking_refresh_task",
         "schedule": crontab(minute=23, hour="*/2"),
     },
+    "messaging-notify-pending": {
+        "task": "messaging.tasks.notify_pending_task",
+        "schedule": crontab(minute="*"),
+    },
+    "messaging-response-times": {
+        "task": "messaging.tasks.response_times_refresh_task",
+        "schedule": crontab(minute=41),
+    },
 }
 
 # --- Auth and accounts ------------------------------------------------------
@@ -203,7 +213,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SITE_ID = 1
-SITE_DOMAIN = env.str("SITE_DOMAIN", default="127.0.0.1:8000")
+# The host (and port) in e-mail links. In development it follows PORT, which `make run` exports,
+# so `PORT=8001 make run` mails working links; production has no sensible default.
+if PRODUCTION:
+    try:
+        SITE_DOMAIN = env.str("SITE_DOMAIN")
+    except ImproperlyConfigured:
+        raise ImproperlyConfigured(
+            "SITE_DOMAIN is not set: production needs the site's public domain (e.g. lavka.example.com) "
+            "for the links in e-mails."
+        ) from None
+else:
+    SITE_DOMAIN = env.str("SITE_DOMAIN", default=f"127.0.0.1:{env.int('PORT', default=8000)}")
 SITE_NAME = "Lavka"
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
@@ -248,6 +269,17 @@ AXES_VERBOSE = False
 GUEST_MAX_PIECES_PER_PRODUCT = env.int("GUEST_MAX_PIECES_PER_PRODUCT", default=5)
 GUEST_CHECKOUT_RATE_PER_ADDRESS = env.str("GUEST_CHECKOUT_RATE_PER_ADDRESS", default="5/h")
 GUEST_CHECKOUT_RATE_PER_EMAIL = env.str("GUEST_CHECKOUT_RATE_PER_EMAIL", default="3/h")
+
+# --- Messaging (messaging app) ---------------------------------------------------------------
+# Messages one person may send (counted across their conversations), per minute and per day.
+MESSAGING_RATE_PER_MINUTE = env.int("MESSAGING_RATE_PER_MINUTE", default=10)
+MESSAGING_RATE_PER_DAY = env.int("MESSAGING_RATE_PER_DAY", default=300)
+# A burst of messages is e-mailed as one notice: at most one per conversation and side per this many minutes.
+MESSAGING_NOTIFY_INTERVAL_MINUTES = env.int("MESSAGING_NOTIFY_INTERVAL_MINUTES", default=5)
+# How often open pages ask for new messages and unread counts (htmx polling), seconds.
+MESSAGING_POLL_SECONDS = env.int("MESSAGING_POLL_SECONDS", default=5)
+# The storefront shows «usually answers within N h» once the shop answered this many conversations in 30 days.
+MESSAGING_RESPONSE_MIN_CONVERSATIONS = env.int("MESSAGING_RESPONSE_MIN_CONVERSATIONS", default=5)
 
 PHONENUMBER_DEFAULT_REGION = "RU"
 PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"

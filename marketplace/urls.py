@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/profile/", profile, name="profile"),
     path("cabinet/", include("shops.urls")),
     path("", include("orders.urls")),
+    path("", include("messaging.urls")),
     path("", include("catalog.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/<str:code>/", switch_language, name="switch-language"),

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class MessagingConfig(AppConfig):
     name = "messaging"
     verbose_name = _("Messaging")
+
+    def ready(self):
+        from shops.overview import register_overview
+
+        from .selectors import overview_figures
+
+        register_overview(overview_figures)

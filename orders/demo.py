@@ -11,7 +11,7 @@ from marketplace.demo import DemoContext
 
 from . import services
 from .carriers import CarrierEvent, TrackingResult
-from .models import Cart, CartLine, Order, OrderStatus
+from .models import CancelReason, Cart, CartLine, Order, OrderStatus
 
 SHIPPED = "shipped-with-tracks"
 # (buyer email or None for a guest, shop slug, statuses to walk through)
@@ -78,11 +78,18 @@ def seed(ctx: DemoContext) -> None:
         if buyer is None and not statuses:
             # A guest who never confirmed: the seller's order list offers to cancel it.
             Order.objects.filter(pk=order.pk).update(created_at=timezone.now() - timedelta(days=8))
+        elif not statuses:
+            services.order_confirm(order=order)  # the seller's list marks it «подтверждён»
         for status in statuses:
             if status == SHIPPED:
                 _ship(order, PARCELS.get(index, []))
             else:
-                services.order_transition(order=order, to_status=status, actor=shop.owner)
+                services.order_transition(
+                    order=order,
+                    to_status=status,
+                    actor=shop.owner,
+                    cancel_reason=CancelReason.BUYER_ASKED if status == OrderStatus.CANCELLED else "",
+                )
         if index in REVIEWS and buyer is not None:
             for item, (rating, text) in zip(order.items.all(), REVIEWS[index], strict=False):
                 services.review_add(author=buyer, item=item, rating=rating, text=text)

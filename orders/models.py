@@ -64,12 +64,22 @@ class OrderStatus(models.TextChoices):
 
 
 # The order state machine (seed 001): only orders.services.order_transition() changes a status.
+# An open order may ship unpaid: cash on delivery, or paying on receipt (the seed never asks
+# for payment first); the seller's page then says it is unpaid.
 TRANSITIONS = {
-    OrderStatus.OPEN: {OrderStatus.PAID, OrderStatus.CANCELLED},
+    OrderStatus.OPEN: {OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.CANCELLED},
     OrderStatus.PAID: {OrderStatus.SHIPPED, OrderStatus.CANCELLED},
     OrderStatus.SHIPPED: set(),
     OrderStatus.CANCELLED: set(),
 }
+
+
+class CancelReason(models.TextChoices):
+    """Why the seller cancels (seed 001: «отменен покупателем после связи с ним, либо когда
+    покупатель не вышел на связь и не подтвердил заказ» in the confirmation period)."""
+
+    BUYER_ASKED = "buyer_asked", _("The buyer asked to cancel")
+    NO_CONFIRMATION = "no_confirmation", _("The buyer did not confirm the order in time")
 
 
 class DeliveryMethod(models.TextChoices):
@@ -110,6 +120,11 @@ class Order(models.Model):
     created_at = models.DateTimeField(_("placed"), default=timezone.now, db_index=True)
     status_changed_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed by the buyer"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    # Delivery state, not a status (the seed's four statuses stay): the carrier reported the
+    # parcel delivered, or the buyer said they have it.
+    received_at = models.DateTimeField(_("received"), null=True, blank=True)
+    cancel_reason = models.CharField(_("why cancelled"), max_length=20, choices=CancelReason, blank=True)
     source = models.CharField(_("where the order came from"), max_length=20, choices=OrderSource, default="direct")
     source_referrer = models.CharField(_("referring page"), max_length=300, blank=True)
 
@@ -140,6 +155,16 @@ class Order(models.Model):
         from marketplace.workdays import add_workdays
 
         return add_workdays(timezone.localtime(self.created_at).date(), self.shop.confirmation_days)
+
+    @property
+    def may_cancel_as_unconfirmed(self) -> bool:
+        """Seed 001: an open order the buyer neither confirmed nor paid, once the period is over."""
+        return (
+            self.status == OrderStatus.OPEN
+            and self.confirmed_at is None
+            and self.paid_at is None
+            and timezone.localdate() >= self.unconfirmed_cancel_from
+        )
 
     @property
     def contact_method_label(self) -> str:

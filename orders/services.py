@@ -10,22 +10,23 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Avg, Case, Count, F, IntegerField, Q, Value, When
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from catalog.models import Availability, OptionKind, Product
-from marketplace.notifications import admin_emails, notify, site_url
+from catalog.models import Availability, OptionGroup, OptionKind, Product
 from marketplace.pagecache import bump_generation
 from marketplace.text_rules import validate_no_contacts
 from shops.models import Shop
 
-from . import tracks
+from . import emails, tracks
 from .carriers import CarrierError, TrackingResult, TrackNotFound, client_for
 from .exceptions import CartError, ReviewError, ShipmentError
 from .models import (
     MAX_LINE_QUANTITY,
     TRACKED_CARRIERS,
     TRANSITIONS,
+    CancelReason,
     Carrier,
     Cart,
     CartLine,
@@ -66,8 +67,17 @@ def _check_product(product: Product) -> None:
 
 def _check_choices(product: Product, choice_ids: list[int]) -> list[int]:
     """The chosen variants must belong to the product and satisfy each option's rules."""
+    return _validate_choices(list(product.option_groups.prefetch_related("choices")), choice_ids)
+
+
+def _validate_choices(groups: list[OptionGroup], choice_ids: Iterable[int]) -> list[int]:
+    """``choice_ids`` against the product's option groups (choices prefetched) as they are now."""
     chosen = set(choice_ids)
-    groups = list(product.option_groups.prefetch_related("choices"))
+    removed = {choice.name for group in groups for choice in group.choices.all()
+               if choice.is_removed and choice.pk in chosen}  # fmt: skip
+    if removed:
+        raise CartError(_("the variant «%(variant)s» is no longer offered; remove the line and choose again.")
+                        % {"variant": ", ".join(sorted(removed))})  # fmt: skip
     if chosen - {choice.pk for group in groups for choice in group.choices.all()}:
         raise CartError(_("These variants are not offered for this product; reload the page."))
     for group in groups:
@@ -204,11 +214,7 @@ def order_place(
     if not groups or not groups[0].lines:
         raise CartError(_("There is nothing from this shop in your cart."))
     priced_lines = groups[0].lines
-    for priced in priced_lines:
-        if not priced.available:
-            raise CartError(
-                _("«%(title)s» is no longer available: remove it from the cart.") % {"title": priced.line.product.title}
-            )
+    _check_lines(priced_lines)
     if is_guest:
         _check_guest_quantities(priced_lines)
     order = Order.objects.create(
@@ -235,6 +241,25 @@ def order_place(
     _notify_invoice(order)
     transaction.on_commit(bump_generation)  # stock changed: cached pages show it
     return order
+
+
+def _check_lines(priced_lines) -> None:
+    """Every line once more, as it is now (the seller may have changed it since it was added):
+    still on sale, its variants still offered, every required option chosen. The refusal names the line."""
+    options: dict[int, list[OptionGroup]] = {priced.line.product_id: [] for priced in priced_lines}
+    for group in OptionGroup.objects.filter(product__in=options).prefetch_related("choices"):
+        options[group.product_id].append(group)
+    for priced in priced_lines:
+        title = priced.line.product.title
+        if not priced.available:
+            raise CartError(_("«%(title)s» is no longer available: remove it from the cart.") % {"title": title})
+        try:
+            _validate_choices(options[priced.line.product_id], priced.line.choice_ids)
+        except CartError as error:
+            problem = str(error)
+            raise CartError(
+                _("«%(title)s»: %(problem)s") % {"title": title, "problem": problem[:1].lower() + problem[1:]}
+            ) from None
 
 
 def _check_guest_quantities(priced_lines) -> None:
@@ -281,39 +306,70 @@ def _take_stock(priced_lines) -> None:
 
 def _notify_invoice(order: Order) -> None:
     """«Счёт заказа» to the seller, the buyer and the site admins (seed 001)."""
-    context = {"order": order, "items": list(order.items.all()), "shop": order.shop,
-               "order_url": site_url() + order.get_absolute_url()}  # fmt: skip
-    notify(template="order_invoice", to=[order.email], context={**context, "for_seller": False})
-    seller_and_admins = [order.shop.owner.email, *admin_emails()]
-    notify(template="order_invoice", to=seller_and_admins, context={**context, "for_seller": True})
+    emails.invoice_send(order)
 
 
 @transaction.atomic
-def order_transition(*, order: Order, to_status: str, actor, note: str = "") -> Order:
+def order_transition(*, order: Order, to_status: str, actor, note: str = "", cancel_reason: str = "") -> Order:
     """The only way a status changes: checks the state machine, records who and when,
-    returns stock on cancel and e-mails buyer, seller and site admins."""
+    returns stock on cancel and e-mails buyer, seller and site admins.
+
+    A cancel names its reason (``CancelReason``): the buyer asked (any time), or the buyer did
+    not confirm (only an open, unconfirmed order, once the shop's confirmation period in
+    working days is over). Stock comes back only for goods that never left: an order with a
+    parcel recorded keeps its stock taken (the seller counts returned goods in by hand).
+    """
     order = Order.objects.select_for_update().select_related("shop", "shop__owner").get(pk=order.pk)
     if to_status not in TRANSITIONS[OrderStatus(order.status)]:
         raise CartError(
             _("An order that is «%(current)s» cannot become «%(target)s».")
             % {"current": order.get_status_display(), "target": OrderStatus(to_status).label}
         )
+    fields = ["status", "status_changed_at"]
     if to_status == OrderStatus.CANCELLED:
-        for item in order.items.filter(product__isnull=False).select_related("product"):
-            if item.product.availability == Availability.IN_STOCK:
-                Product.objects.filter(pk=item.product_id).update(stock=F("stock") + item.quantity)
-        transaction.on_commit(bump_generation)
+        _check_cancel_reason(order, cancel_reason)
+        order.cancel_reason = cancel_reason
+        fields.append("cancel_reason")
+        note = " ".join(part for part in (f"{CancelReason(cancel_reason).label}.", note) if part)
+        if order.shipments.exists():
+            kept = _("Stock is not returned: a parcel was sent.")
+            note = f"{note} {kept}"
+        else:
+            _return_stock(order)
+    if to_status == OrderStatus.PAID:
+        order.paid_at = timezone.now()
+        fields.append("paid_at")
     previous = order.get_status_display()
     order.status = to_status
     order.status_changed_at = timezone.now()
-    order.save(update_fields=["status", "status_changed_at"])
-    OrderEvent.objects.create(order=order, status=to_status, actor=actor, note=note)
+    order.save(update_fields=fields)
+    OrderEvent.objects.create(order=order, status=to_status, actor=actor, note=note[:500])
     # A parcel recorded before (or together with) «shipped» makes the notice carry a clickable track.
-    context = {"order": order, "shop": order.shop, "previous": previous, "note": note,
-               "order_url": site_url() + order.get_absolute_url(),
-               "shipments": _shipments_for_email(order)}  # fmt: skip
-    notify(template="order_status", to=[order.email, order.shop.owner.email, *admin_emails()], context=context)
+    emails.status_change_send(order, previous, note)
     return order
+
+
+def _check_cancel_reason(order: Order, reason: str) -> None:
+    if reason not in CancelReason.values:
+        raise CartError(_("Choose why the order is cancelled."), field="cancel_reason")
+    if reason != CancelReason.NO_CONFIRMATION:
+        return
+    if order.status != OrderStatus.OPEN or order.confirmed_at or order.paid_at:
+        raise CartError(_("The buyer confirmed or paid this order: cancel it only if the buyer asked."),
+                        field="cancel_reason")  # fmt: skip
+    if not order.may_cancel_as_unconfirmed:
+        allowed_from = order.unconfirmed_cancel_from
+        raise CartError(
+            _("The buyer has until the end of the confirmation period: you may cancel the order as unconfirmed "
+              "from %(date)s.") % {"date": date_format(allowed_from, "j E")}, field="cancel_reason",
+        )  # fmt: skip
+
+
+def _return_stock(order: Order) -> None:
+    for item in order.items.filter(product__isnull=False).select_related("product"):
+        if item.product.availability == Availability.IN_STOCK:
+            Product.objects.filter(pk=item.product_id).update(stock=F("stock") + item.quantity)
+    transaction.on_commit(bump_generation)
 
 
 def orders_cancel_unconfirmed_guest(*, shop: Shop, actor, limit: int = 500) -> int:
@@ -323,19 +379,11 @@ def orders_cancel_unconfirmed_guest(*, shop: Shop, actor, limit: int = 500) -> i
     for order in orders_unconfirmed_guest_overdue(shop=shop).order_by("created_at")[:limit]:
         try:
             order_transition(order=order, to_status=OrderStatus.CANCELLED, actor=actor,
-                             note=_("The buyer did not confirm the order in time."))  # fmt: skip
+                             cancel_reason=CancelReason.NO_CONFIRMATION)  # fmt: skip
         except CartError:
             continue  # confirmed, paid or cancelled meanwhile: not ours to cancel any more
         cancelled += 1
     return cancelled
-
-
-def _shipments_for_email(order: Order) -> list[dict]:
-    return [
-        {"carrier": shipment.carrier_label, "number": shipment.track_number,
-         "url": site_url() + shipment.get_absolute_url() if shipment.is_tracked else ""}
-        for shipment in order.shipments.all()
-    ]  # fmt: skip
 
 
 @transaction.atomic
@@ -347,6 +395,24 @@ def order_confirm(*, order: Order) -> Order:
         order.confirmed_at = timezone.now()
         order.save(update_fields=["confirmed_at"])
         OrderEvent.objects.create(order=order, status=order.status, actor=order.buyer, note=_("Confirmed by the buyer"))
+        emails.confirmed_send(order)
+    return order
+
+
+@transaction.atomic
+def order_mark_received(*, order: Order, by_buyer: bool) -> Order:
+    """«Получен»: the buyer says they have the order, or the carrier reported it delivered.
+
+    Delivery state beside the status (which stays «Отправлен»); the first report wins.
+    """
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.status != OrderStatus.SHIPPED:
+        raise CartError(_("Only a shipped order can be received."))
+    if order.received_at is None:
+        order.received_at = timezone.now()
+        order.save(update_fields=["received_at"])
+        note = _("Received: the buyer confirmed it") if by_buyer else _("Received: the carrier delivered it")
+        OrderEvent.objects.create(order=order, status=order.status, actor=order.buyer if by_buyer else None, note=note)
     return order
 
 
@@ -419,10 +485,7 @@ def shipment_refresh_queue(*, shipment_id: int) -> None:
 
 
 def _notify_shipment(order: Order, shipment: Shipment) -> None:
-    context = {"order": order, "shop": order.shop, "shipment": shipment,
-               "order_url": site_url() + order.get_absolute_url(),
-               "tracking_url": site_url() + shipment.get_absolute_url() if shipment.is_tracked else ""}  # fmt: skip
-    notify(template="order_shipment", to=[order.email], context=context)
+    emails.shipment_send(order, shipment)
 
 
 @transaction.atomic
@@ -482,16 +545,15 @@ def shipment_store_tracking(*, shipment_id: int, result: TrackingResult) -> bool
         setattr(shipment, name, value)
     shipment.save(update_fields=list(fields))
     if delivered_now:
+        if shipment.order.status == OrderStatus.SHIPPED:
+            order_mark_received(order=shipment.order, by_buyer=False)
         _notify_delivered(shipment)
     return bool(new) or delivered_now
 
 
 def _notify_delivered(shipment: Shipment) -> None:
     """The parcel arrived: the buyer is asked for a review (guests can't leave reviews, seed 001)."""
-    order = shipment.order
-    context = {"order": order, "shop": order.shop, "shipment": shipment, "ask_review": not order.is_guest,
-               "order_url": site_url() + order.get_absolute_url()}  # fmt: skip
-    notify(template="shipment_delivered", to=[order.email], context=context)
+    emails.delivered_send(shipment)
 
 
 def shipments_refresh_due(*, limit: int = 500) -> dict[str, int]:

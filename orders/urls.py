@@ -13,6 +13,7 @@ urlpatterns = [
     path("orders/", storefront.order_list, name="list"),
     path("orders/<str:number>/", storefront.order_detail, name="detail"),
     path("orders/<str:number>/confirm/", storefront.order_confirm, name="confirm"),
+    path("orders/<str:number>/received/", storefront.order_received, name="received"),
     path("orders/<str:number>/tracking/<int:pk>/", storefront.tracking, name="tracking"),
     path("orders/<str:number>/reviews/<int:item_pk>/", storefront.review_add, name="review-add"),
     path("shops/<slug:slug>/reviews/", storefront.shop_reviews, name="shop-reviews"),

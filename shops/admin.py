@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import AboutImage, Collection, SanctionState, Shop, Vacation
-from .services import shop_update, shops_set_sanction_state
+from .services import shop_renamed, shop_update, shops_set_sanction_state
 
 
 class VacationInline(admin.StackedInline):
@@ -84,6 +84,8 @@ class ShopAdmin(admin.ModelAdmin):
         # «О нас» goes through the cabinet's service, which renders the safe HTML the storefront
         # shows (a moderator's edit must reach the page) and forgets the cached catalog pages.
         shop_update(shop=obj, about=obj.about)
+        if change and "name" in form.changed_data:
+            shop_renamed(shop=obj)
 
     def _set_state(self, request, queryset, state):
         updated = shops_set_sanction_state(shop_ids=queryset.values_list("pk", flat=True), state=state)

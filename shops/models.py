@@ -123,6 +123,9 @@ class Shop(models.Model):
     rating_avg = models.DecimalField(_("average rating"), max_digits=3, decimal_places=2, null=True, blank=True)
     rating_count = models.PositiveIntegerField(_("reviews"), default=0)
     is_reliable = models.BooleanField(_("reliable seller"), default=False)
+    # Median first answer to buyers' messages over 30 days, whole hours (messaging sets it; empty
+    # until the shop has enough conversations for the figure to mean something).
+    response_hours = models.PositiveSmallIntegerField(_("usually answers within, hours"), null=True, blank=True)
 
     created_at = models.DateTimeField(_("opened"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

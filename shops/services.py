@@ -1,5 +1,6 @@
 """Writes of the shops app: opening a shop, its profile, images, vacation, collections."""
 
+from collections.abc import Callable
 from datetime import date
 
 from django.db import IntegrityError, transaction
@@ -44,6 +45,7 @@ def shop_update(*, shop: Shop, **changes) -> Shop:
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
+    renamed = "name" in changes and changes["name"] != shop.name
     for field, value in changes.items():
         setattr(shop, field, value)
     update_fields = list(changes)
@@ -51,7 +53,27 @@ def shop_update(*, shop: Shop, **changes) -> Shop:
         shop.about_html = render_markdown(shop.about)
         update_fields.append("about_html")
     shop.save(update_fields=[*update_fields, "updated_at"])
+    if renamed:
+        shop_renamed(shop=shop)
     return shop
+
+
+# Apps above shops that keep copies of a shop's name (catalog's search index) register here in
+# their AppConfig.ready(), so shops never imports them (like shops.overview).
+_rename_hooks: list[Callable] = []
+
+
+def register_shop_renamed(hook: Callable) -> Callable:
+    """``hook(shop)`` runs in the transaction that renamed the shop."""
+    if hook not in _rename_hooks:
+        _rename_hooks.append(hook)
+    return hook
+
+
+def shop_renamed(*, shop: Shop) -> None:
+    """Tell the registered apps that the shop's name changed (cabinet or admin)."""
+    for hook in _rename_hooks:
+        hook(shop)
 
 
 @transaction.atomic

@@ -591,11 +591,14 @@ def test_move_and_delete_photos_keep_the_cover_right(owner_client, product):
 
 
 def option_data(name="Цвет", kind="select", required=True, variants=(), total=6, initial=0):
+    """Variants are (name, delta) or (id, name, delta), as the edit form posts them."""
     data = {"name": name, "kind": kind, "variants-TOTAL_FORMS": str(total), "variants-INITIAL_FORMS": str(initial)}
     if required:
         data["is_required"] = "on"
     for index in range(total):
-        variant_name, delta = variants[index] if index < len(variants) else ("", "")
+        row = variants[index] if index < len(variants) else ("", "")
+        pk, variant_name, delta = row if len(row) == 3 else ("", *row)
+        data[f"variants-{index}-id"] = pk
         data[f"variants-{index}-name"] = variant_name
         data[f"variants-{index}-price_delta"] = delta
     return data
@@ -619,19 +622,70 @@ def test_add_an_option_with_price_differences(owner_client, product):
     assert "Красный" in page and "+20\xa0₽" in page
 
 
-def test_edit_an_option_replaces_its_variants(owner_client, product):
+def test_editing_an_option_keeps_variant_ids_and_marks_removed_ones(owner_client, product):
     group = services.option_group_save(
         product=product, name="Размер", kind="radio", is_required=True,
         choices=[("S", Decimal("0")), ("M", Decimal("0")), ("L", Decimal("200"))],
     )  # fmt: skip
+    s, m, large = group.choices.all()
     page = page_of(owner_client.get(f"{options_url(product)}{group.pk}/"))
     assert 'name="variants-2-name" value="L"' in page and 'name="variants-2-price_delta" value="200"' in page
+    assert f'name="variants-2-id" value="{large.pk}"' in page
     response = owner_client.post(
         f"{options_url(product)}{group.pk}/",
-        option_data(name="Размер", kind="radio", variants=[("S", "0"), ("", "0"), ("XL", "-100")], initial=3),
+        option_data(name="Размер", kind="radio", initial=3,
+                    variants=[(s.pk, "S", "0"), (m.pk, "", "0"), (large.pk, "L (52)", "250"), ("", "XL", "-100")]),
+    )  # fmt: skip
+    assert response.status_code == 302
+    # The edited variant keeps its id (carts hold it); the cleared one is marked, not deleted.
+    assert list(group.choices.active().values_list("pk", "name", "price_delta")) == [
+        (s.pk, "S", Decimal("0")), (large.pk, "L (52)", Decimal("250")),
+        (group.choices.get(name="XL").pk, "XL", Decimal("-100")),
+    ]  # fmt: skip
+    m.refresh_from_db()
+    assert m.is_removed and m.removed_at is not None
+    assert group.choices.get(name="XL").pk > large.pk  # a new id, never a reused one
+    page = page_of(owner_client.get(options_url(product)))
+    assert "L (52)" in page and ">M<" not in page
+
+
+def test_another_options_variant_id_is_refused(owner_client, product):
+    other = services.option_group_save(
+        product=product, name="Цвет", kind="select", is_required=True,
+        choices=[("Белый", Decimal("0")), ("Серый", Decimal("0"))],
+    )  # fmt: skip
+    group = services.option_group_save(
+        product=product, name="Размер", kind="select", is_required=True,
+        choices=[("S", Decimal("0")), ("M", Decimal("0"))],
+    )  # fmt: skip
+    stolen = other.choices.first()
+    response = owner_client.post(
+        f"{options_url(product)}{group.pk}/",
+        option_data(name="Размер", variants=[(stolen.pk, "S", "0"), ("", "M", "0")], initial=2),
+    )
+    assert response.status_code == 200
+    assert "reload the page" in page_of(response) or "обновите страницу" in page_of(response)
+    assert list(group.choices.active().values_list("name", flat=True)) == ["S", "M"]
+    assert stolen.group_id == other.pk and OptionGroup.objects.get(pk=other.pk).choices.count() == 2
+
+
+def test_a_radio_option_is_always_required(owner_client, product):
+    response = owner_client.post(
+        options_url(product), option_data(name="Размер", kind="radio", required=False, variants=[("S", ""), ("M", "")])
     )
     assert response.status_code == 302
-    assert list(group.choices.values_list("name", "price_delta")) == [("S", Decimal("0")), ("XL", Decimal("-100"))]
+    assert product.option_groups.get().is_required
+    group = services.option_group_save(
+        product=product, name="Рост", kind="radio", is_required=False, choices=[("A", Decimal(0)), ("B", Decimal(0))]
+    )
+    assert group.is_required
+
+
+def test_the_database_refuses_an_optional_radio_option(product):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OptionGroup.objects.create(product=product, name="Размер", kind="radio", is_required=False)
 
 
 def test_delete_an_option(owner_client, product):
@@ -714,10 +768,17 @@ def test_percent_tiers_and_their_preview(owner_client, thousand):
     assert '<span class="price">2\xa0400\xa0₽</span>' in page
 
 
-def test_unit_price_tier(owner_client, thousand):
-    owner_client.post(wholesale_url(thousand), tier_data(("2", "unit_price", "900")))
-    tier = thousand.wholesale_tiers.get()
-    assert (tier.min_quantity, tier.kind, tier.value) == (2, "unit_price", Decimal("900"))
+def test_rubles_tier_is_the_price_of_that_many_pieces(owner_client, thousand):
+    """Seed 001: «2 – 1800 рублей, 3 товара – 2600 рублей»; the preview shows the exact totals."""
+    response = owner_client.post(wholesale_url(thousand), tier_data(("2", "total", "1800"), ("3", "total", "2600")))
+    assert response.status_code == 302
+    assert list(thousand.wholesale_tiers.values_list("min_quantity", "kind", "value")) == [
+        (2, "total", Decimal("1800")), (3, "total", Decimal("2600")),
+    ]  # fmt: skip
+    page = page_of(owner_client.get(wholesale_url(thousand)))
+    assert '<span class="price">1\xa0800\xa0₽</span> <span class="price-old small">2\xa0000\xa0₽</span>' in page
+    assert '<span class="price">2\xa0600\xa0₽</span> <span class="price-old small">3\xa0000\xa0₽</span>' in page
+    assert "≈&nbsp;866,67\xa0₽" in page
 
 
 def test_preview_says_when_the_product_discount_wins(owner_client, shop):
@@ -725,6 +786,16 @@ def test_preview_says_when_the_product_discount_wins(owner_client, shop):
     services.wholesale_tiers_set(product=product, tiers=[(2, "percent", Decimal("10"))])
     response = owner_client.get(wholesale_url(product))
     assert response.context["preview"][0]["product_discount_wins"]
+
+
+def test_preview_shows_what_the_cart_charges_when_the_product_discount_wins(owner_client, shop):
+    """The buyer pays 700 ₽ a piece (−30 %), never the tier's 900 ₽: the table says 700 and 1 400."""
+    product = ProductFactory(shop=shop, price=Decimal("1000"), discount_percent=30)
+    services.wholesale_tiers_set(product=product, tiers=[(2, "percent", Decimal("10"))])
+    page = page_of(owner_client.get(wholesale_url(product)))
+    assert '<td class="text-end price">700\xa0₽</td>' in page  # one piece, with the product discount
+    assert '<span class="price">1\xa0400\xa0₽</span>' in page
+    assert "900\xa0₽" not in page and "1\xa0800\xa0₽" not in page
 
 
 def test_clearing_every_row_removes_the_tiers(owner_client, thousand):
@@ -740,8 +811,9 @@ def test_clearing_every_row_removes_the_tiers(owner_client, thousand):
         [("1", "percent", "10")],  # tiers start from 2 pieces
         [("2", "percent", "100")],
         [("2", "percent", "10.5")],
-        [("2", "unit_price", "1000")],  # not below the product price
-        [("2", "unit_price", "0")],
+        [("2", "total", "2000")],  # not below the full price of 2 pieces
+        [("2", "total", "0")],
+        [("2", "total", "1800"), ("3", "total", "2800")],  # 933 a piece from 3 is worse than 900 from 2
         [("2", "percent", "20"), ("3", "percent", "10")],  # more pieces must not cost more
         [("2", "percent", "10"), ("2", "percent", "20")],
     ],
@@ -759,7 +831,7 @@ def test_half_filled_or_mistyped_rows_are_marked(owner_client, thousand):
     response = owner_client.post(
         wholesale_url(thousand),
         tier_data(("2", "percent", ""), ("", "percent", "10"), ("три", "percent", "5"), ("4", "bogus", "5"),
-                  ("5", "unit_price", "-1,5a")),
+                  ("5", "total", "-1,5a")),
     )  # fmt: skip
     rows = response.context["formset"].forms
     assert "value" in rows[0].errors and "min_quantity" in rows[1].errors
@@ -833,7 +905,7 @@ def test_at_most_five_files(owner_client, product):
     for number in range(5):
         services.attachment_add(product=product, title=f"Файл {number}", file=SimpleUploadedFile(f"{number}.txt", b"x"))
     page = page_of(owner_client.get(files_url(product)))
-    assert 'type="file"' not in page
+    assert 'name="file"' not in page
     response = owner_client.post(files_url(product), {"title": "Ещё", "file": SimpleUploadedFile("6.txt", b"x")})
     assert response.status_code == 200 and response.context["form"].non_field_errors()
     assert product.attachments.count() == 5

@@ -280,7 +280,7 @@ def test_product_page_parts_are_cached_and_refreshed_by_any_change(client, djang
         choices=[("S", Decimal("0")), ("M", Decimal("100"))],
     )  # fmt: skip
     assert "M (+100\xa0₽)" in client.get(f"/p/{product.pk}/").content.decode()
-    services.wholesale_tiers_set(product=product, tiers=[(5, TierKind.UNIT_PRICE, Decimal("500"))])
+    services.wholesale_tiers_set(product=product, tiers=[(5, TierKind.TOTAL, Decimal("2500"))])
     assert "от 5" in client.get(f"/p/{product.pk}/").content.decode()
 
 
@@ -309,3 +309,47 @@ def test_an_admin_price_edit_keeps_the_sale_price():
     ProductAdmin(Product, site).save_model(None, product, None, True)
     product.refresh_from_db()
     assert product.sale_price == Decimal("1800.00")
+
+
+# --- issue 11: the category filter's tree, the product page's prices and variants -------------
+
+
+def test_category_filter_lists_parents_each_followed_by_its_children(client):
+    # Made in an order that a plain «position, name» sort would scramble.
+    home = CategoryFactory(name="Дом", slug="dom", position=1)
+    kids = CategoryFactory(name="Детям", slug="detyam", position=2)
+    CategoryFactory(name="Аксессуары", slug="aksessuary", parent=kids, position=0)
+    CategoryFactory(name="Текстиль", slug="tekstil", parent=home, position=0)
+    CategoryFactory(name="Вазы", slug="vazy", parent=home, position=1)
+    choices = [label for _value, label in client.get("/catalog/").context["filter"].form.fields["category"].choices]
+    assert [str(label) for label in choices[1:]] == [
+        "Дом",
+        "Дом → Текстиль",
+        "Дом → Вазы",
+        "Детям",
+        "Детям → Аксессуары",
+    ]
+
+
+def test_product_page_tier_table_shows_a_rubles_tiers_exact_total(client):
+    product = ProductFactory(price=Decimal("1000"))
+    services.wholesale_tiers_set(
+        product=product, tiers=[(2, TierKind.TOTAL, Decimal("1800")), (3, TierKind.TOTAL, Decimal("2600"))]
+    )
+    page = client.get(f"/p/{product.pk}/").content.decode()
+    assert '<td class="js-tier-total">2\xa0600\xa0₽</td>' in page  # not 3 × 866,67 = 2 600,01
+    assert '<td class="js-tier-total">1\xa0800\xa0₽</td>' in page
+    assert 'data-kind="total" data-value="2600.00"' in page
+
+
+def test_product_page_gives_the_price_script_what_it_needs(client):
+    product = ProductFactory(price=Decimal("1990.50"), discount_percent=10)
+    group = services.option_group_save(
+        product=product, name="Цвет", kind="select", is_required=True,
+        choices=[("Белый", Decimal("0")), ("Графит", Decimal("150"))],
+    )  # fmt: skip
+    page = client.get(f"/p/{product.pk}/").content.decode()
+    graphite = group.choices.get(name="Графит")
+    assert 'data-price="1990.50" data-discount="10"' in page
+    assert f'<option value="{graphite.pk}" data-delta="150.00">' in page
+    assert 'src="/static/js/product-price.js"' in page and "<script>" not in page  # CSP: no inline scripts

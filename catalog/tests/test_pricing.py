@@ -20,7 +20,7 @@ def test_no_discount_is_the_base_price():
 
 
 def test_seed_example_two_for_1800_instead_of_2000():
-    line = price_line(product=product(), quantity=2, tiers=tiers((2, TierKind.UNIT_PRICE, "900")))
+    line = price_line(product=product(), quantity=2, tiers=tiers((2, TierKind.TOTAL, "1800")))
     assert line.total == Decimal("1800.00")
     assert line.source == DiscountSource.WHOLESALE
     assert line.saving == Decimal("200.00")
@@ -48,9 +48,11 @@ def test_options_add_to_the_base_and_a_fixed_tier_price_keeps_them():
     choices = [OptionChoice(name="Графит", price_delta=Decimal("150"))]
     line = price_line(product=product(), quantity=1, choices=choices, tiers=[])
     assert line.base_unit == Decimal("1150.00")
-    line = price_line(product=product(), quantity=2, choices=choices, tiers=tiers((2, TierKind.UNIT_PRICE, "900")))
-    assert line.unit == Decimal("1050.00")  # 900 per piece + the option's 150
-    assert line.explanation == "Опт: 900\u00a0₽ за штуку от 2 шт."
+    line = price_line(product=product(), quantity=2, choices=choices, tiers=tiers((2, TierKind.TOTAL, "1800")))
+    assert line.unit == Decimal("1050.00")  # 1800 for 2 + the option's 150 on each
+    assert line.total == Decimal("2100.00")
+    # «Опт: 2 шт. за 1 800 ₽» once the Russian catalog has the new message.
+    assert line.explanation in ("Опт: 2 шт. за 1\u00a0800\u00a0₽", "Wholesale: 2 pcs for 1\u00a0800\u00a0₽")
 
 
 def test_price_never_goes_below_zero():
@@ -63,3 +65,30 @@ def test_tier_for_takes_the_largest_reached_threshold():
     assert tier_for(rows, 1) is None
     assert tier_for(rows, 4).min_quantity == 2
     assert tier_for(rows, 5).min_quantity == 5
+
+
+def test_seed_example_three_for_2600_costs_exactly_2600():
+    """«3 товара – 2600 рублей»: the line total is the stated total, not 3 × 866,67 = 2 600,01."""
+    rows = tiers((2, TierKind.TOTAL, "1800"), (3, TierKind.TOTAL, "2600"))
+    line = price_line(product=product(), quantity=3, tiers=rows)
+    assert (line.total, line.unit, line.source) == (Decimal("2600.00"), Decimal("866.67"), DiscountSource.WHOLESALE)
+    assert line.saving == Decimal("400.00")
+
+
+@pytest.mark.parametrize(
+    ("quantity", "total"),
+    [(4, "3466.67"), (5, "4333.33"), (6, "5200.00"), (7, "6066.67")],  # 2600 × q / 3, rounded once
+)
+def test_more_pieces_than_a_rubles_tier_cost_the_same_per_piece_rounded_once(quantity, total):
+    line = price_line(product=product(), quantity=quantity, tiers=tiers((3, TierKind.TOTAL, "2600")))
+    assert line.total == Decimal(total)
+
+
+def test_the_product_discount_wins_over_a_worse_rubles_tier():
+    line = price_line(product=product(discount=20), quantity=3, tiers=tiers((3, TierKind.TOTAL, "2600")))
+    assert (line.total, line.source) == (Decimal("2400.00"), DiscountSource.PRODUCT)
+
+
+def test_removed_variants_are_not_priced():
+    choices = [OptionChoice(name="Графит", price_delta=Decimal("150"), is_removed=True)]
+    assert price_line(product=product(), quantity=1, choices=choices, tiers=[]).unit == Decimal("1000.00")

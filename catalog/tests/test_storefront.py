@@ -3,6 +3,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from catalog import services as catalog_services
+from catalog.tests.factories import ProductFactory
 from shops import services
 from shops.models import SanctionState
 from shops.tests.factories import CollectionFactory, ShopFactory
@@ -20,10 +22,17 @@ def shop():
     return shop
 
 
+def filled(collection, **product_fields):
+    """A collection holding one product of its shop (on sale unless told otherwise)."""
+    product = ProductFactory(shop=collection.shop, **product_fields)
+    catalog_services.collection_items_set(collection=collection, product_ids=[product.pk])
+    return collection
+
+
 def test_storefront_shows_the_shop_and_its_collections(client, shop):
-    CollectionFactory(shop=shop, name="Вигвамы", position=1)
-    CollectionFactory(shop=shop, name="Постеры", position=2)
-    CollectionFactory(name="Чужая коллекция")
+    filled(CollectionFactory(shop=shop, name="Вигвамы", position=1))
+    filled(CollectionFactory(shop=shop, name="Постеры", position=2))
+    filled(CollectionFactory(name="Чужая коллекция"))
     page = client.get("/shops/masterskaya-anny/").content.decode()
     assert "Мастерская Анны" in page
     assert "Санкт-Петербург" in page
@@ -82,8 +91,8 @@ def test_banned_and_unknown_shops_do_not_exist(client, shop):
 
 
 def test_collection_page_belongs_to_its_shop(client, shop):
-    mine = CollectionFactory(shop=shop, name="Вигвамы")
-    other = CollectionFactory(name="Чужая")
+    mine = filled(CollectionFactory(shop=shop, name="Вигвамы"))
+    other = filled(CollectionFactory(name="Чужая"))
     response = client.get(f"/shops/masterskaya-anny/collections/{mine.pk}/")
     assert response.status_code == 200
     assert "Вигвамы" in response.content.decode()
@@ -92,7 +101,22 @@ def test_collection_page_belongs_to_its_shop(client, shop):
 
 @pytest.mark.parametrize("count", [3, 30])
 def test_storefront_query_budget_does_not_grow_with_collections(client, shop, count, django_assert_max_num_queries):
-    CollectionFactory.create_batch(count, shop=shop)
-    with django_assert_max_num_queries(4):
+    for collection in CollectionFactory.create_batch(count, shop=shop):
+        filled(collection)
+    # The shop with its vacation, collections on sale, the product count, card keys, the cards.
+    with django_assert_max_num_queries(5):
         response = client.get("/shops/masterskaya-anny/")
     assert response.status_code == 200
+
+
+def test_empty_collections_are_not_shown_to_buyers(client, shop):
+    """Seed 001 shows buyers the shop's «доступные коллекции»: one with nothing on sale is not one."""
+    full = filled(CollectionFactory(shop=shop, name="Вигвамы"))
+    empty = CollectionFactory(shop=shop, name="Постеры")
+    switched_off = filled(CollectionFactory(shop=shop, name="Ночники"), is_enabled=False)
+    page = client.get("/shops/masterskaya-anny/").content.decode()
+    assert "Вигвамы</div>" in page
+    assert "Постеры" not in page and "Ночники" not in page
+    assert client.get(f"/shops/masterskaya-anny/collections/{full.pk}/").status_code == 200
+    assert client.get(f"/shops/masterskaya-anny/collections/{empty.pk}/").status_code == 404
+    assert client.get(f"/shops/masterskaya-anny/collections/{switched_off.pk}/").status_code == 404

@@ -5,6 +5,7 @@ import re
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,23 +13,25 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from marketplace.forms import call_service, parse_ids
-from marketplace.money import ZERO, to_money
 from shops.views.cabinet import seller_required
 
 from .. import services
 from ..exceptions import CatalogError
 from ..forms import (
+    AddGlobalOptionForm,
     AttachmentForm,
+    GlobalOptionForm,
     OptionGroupForm,
     ProductForm,
     ProductImagesForm,
+    ResellerDocumentForm,
     tier_formset,
     tiers_from,
     variant_formset,
     variants_from,
 )
-from ..models import Product
-from ..pricing import DiscountSource, price_line, tier_unit_price
+from ..models import GlobalOptionChoice, OptionChoice, Product
+from ..pricing import DiscountSource, price_line
 
 PER_PAGE = 25
 # ?sort= key → the column it orders by; price sorts by what the buyer pays (after the discount).
@@ -200,15 +203,23 @@ def product_image_move(request, shop, pk, image_pk):
     return redirect("catalog:cabinet-product-images", pk=product.pk)
 
 
+def _active_choices():
+    return Prefetch("choices", queryset=OptionChoice.objects.active())
+
+
 @seller_required
 @require_http_methods(["GET", "POST"])
 def product_options(request, shop, pk, group_pk=None):
     """The product's options, with a form to add one (or to edit the one in the URL)."""
     product = _product(shop, pk)
     group = get_object_or_404(product.option_groups, pk=group_pk) if group_pk else None
+    if group is not None and group.global_option_id:
+        messages.info(request, _("«%(name)s» is a global option: edit it here, and every product using it follows.")
+                      % {"name": group.name})  # fmt: skip
+        return redirect("catalog:cabinet-global-option-edit", pk=group.global_option_id)
     data = _data(request)[0]
     form = OptionGroupForm(data, instance=copy.copy(group))
-    variants = variant_formset(data, choices=group.choices.all() if group else ())
+    variants = variant_formset(data, choices=group.choices.active() if group else ())
     # Both are validated, so that every mistake shows at once.
     if request.method == "POST" and all([form.is_valid(), variants.is_valid()]):
         saved = call_service(
@@ -219,12 +230,31 @@ def product_options(request, shop, pk, group_pk=None):
         if saved:
             messages.success(request, _("Option «%(name)s» saved.") % {"name": saved.name})
             return redirect("catalog:cabinet-product-options", pk=product.pk)
-    groups = product.option_groups.prefetch_related("choices")
+    groups = product.option_groups.prefetch_related(_active_choices())
     return render(
         request,
         "catalog/cabinet/product_options.html",
-        {"shop": shop, "product": product, "group": group, "groups": groups, "form": form, "variants": variants},
-    )
+        {"shop": shop, "product": product, "group": group, "groups": groups, "form": form, "variants": variants,
+         "add_global": AddGlobalOptionForm(product=product)},
+    )  # fmt: skip
+
+
+@seller_required
+@require_POST
+def product_option_add_global(request, shop, pk):
+    """«Добавить глобальную опцию» on the product's «Опции» tab."""
+    product = _product(shop, pk)
+    form = AddGlobalOptionForm(request.POST, product=product)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of your global options."))
+    else:
+        try:
+            group = services.global_option_add_to_product(product=product, option=form.cleaned_data["option"])
+        except CatalogError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Global option «%(name)s» added.") % {"name": group.name})
+    return redirect("catalog:cabinet-product-options", pk=product.pk)
 
 
 @seller_required
@@ -237,15 +267,44 @@ def product_option_delete(request, shop, pk, group_pk):
     return redirect("catalog:cabinet-product-options", pk=product.pk)
 
 
+@seller_required
+@require_http_methods(["GET", "POST"])
+def global_options(request, shop, pk=None):
+    """«Опции»: the shop's global options, with a form to create one (or edit the one in the URL)."""
+    option = get_object_or_404(shop.global_options, pk=pk) if pk else None
+    data = _data(request)[0]
+    form = GlobalOptionForm(data, instance=copy.copy(option))
+    variants = variant_formset(data, choices=option.choices.active() if option else ())
+    if request.method == "POST" and all([form.is_valid(), variants.is_valid()]):
+        saved = call_service(
+            form, services.global_option_save, shop=shop, option=option, name=form.cleaned_data["name"],
+            kind=form.cleaned_data["kind"], is_required=form.cleaned_data["is_required"],
+            choices=variants_from(variants),
+        )  # fmt: skip
+        if saved:
+            messages.success(request, _("Option «%(name)s» saved.") % {"name": saved.name})
+            return redirect("catalog:cabinet-global-options")
+    options = shop.global_options.prefetch_related(
+        Prefetch("choices", queryset=GlobalOptionChoice.objects.active())
+    ).annotate(products_count=Count("product_groups__product", distinct=True))
+    return render(
+        request,
+        "catalog/cabinet/global_options.html",
+        {"shop": shop, "option": option, "options": options, "form": form, "variants": variants},
+    )
+
+
 def _tier_preview(product, tiers) -> list[dict]:
-    """What each tier means in rubles: the price per piece and the total for that many pieces."""
+    """What the cart charges at each tier's quantity (catalog.pricing, the same call the cart
+    makes): the best of the tier and the product's own discount, never a price nobody pays."""
     rows = []
     for tier in tiers:
-        unit = tier_unit_price(tier, product.price, ZERO)
         line = price_line(product=product, quantity=tier.min_quantity, tiers=tiers)
         rows.append({
-            "quantity": tier.min_quantity, "unit": unit, "total": to_money(unit * tier.min_quantity),
-            "full": to_money(product.price * tier.min_quantity),
+            "quantity": tier.min_quantity, "tier": tier, "unit": line.unit, "total": line.total,
+            "full": line.base_total,
+            # «3 for 2 600 ₽» is 866,67 ₽ a piece only roughly; the total is exact.
+            "approx": line.unit * tier.min_quantity != line.total,
             # Discounts do not stack: if the product discount is bigger, the buyer gets it instead.
             "product_discount_wins": line.source == DiscountSource.PRODUCT,
         })  # fmt: skip
@@ -264,19 +323,31 @@ def product_wholesale(request, shop, pk):
         if saved is not None:
             messages.success(request, _("Wholesale discounts saved."))
             return redirect("catalog:cabinet-product-wholesale", pk=product.pk)
+    single = price_line(product=product, quantity=1, tiers=[])
     return render(
         request,
         "catalog/cabinet/product_wholesale.html",
-        {"shop": shop, "product": product, "formset": formset, "preview": _tier_preview(product, tiers)},
-    )
+        {"shop": shop, "product": product, "formset": formset, "preview": _tier_preview(product, tiers),
+         "single": single},
+    )  # fmt: skip
 
 
 @seller_required
 @require_http_methods(["GET", "POST"])
 def product_files(request, shop, pk):
+    """«Файлы»: files for buyers, and the seller's reseller document for the admin (two forms)."""
     product = _product(shop, pk)
-    form = AttachmentForm(*_data(request))
-    if request.method == "POST" and form.is_valid():
+    reseller_post = request.method == "POST" and request.POST.get("form") == "reseller"
+    form = AttachmentForm(*(_data(request) if not reseller_post else (None, None)))
+    reseller_form = ResellerDocumentForm(*(_data(request) if reseller_post else (None, None)))
+    if reseller_post and reseller_form.is_valid():
+        if call_service(reseller_form, services.product_reseller_document_set, product=product,
+                        file=reseller_form.cleaned_data["document"]):  # fmt: skip
+            messages.success(
+                request, _("Document uploaded. The label appears once the site's administrator checks it.")
+            )
+            return redirect("catalog:cabinet-product-files", pk=product.pk)
+    elif request.method == "POST" and not reseller_post and form.is_valid():
         attachment = call_service(
             form, services.attachment_add, product=product, title=form.cleaned_data["title"],
             file=form.cleaned_data["file"],
@@ -291,6 +362,7 @@ def product_files(request, shop, pk):
             "shop": shop,
             "product": product,
             "form": form,
+            "reseller_form": reseller_form,
             "attachments": list(product.attachments.all()),
             "max_attachments": services.MAX_ATTACHMENTS,
         },  # fmt: skip

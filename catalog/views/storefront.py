@@ -17,13 +17,15 @@ from marketplace.security import client_ip, same_origin
 from shops.models import Shop
 from shops.selectors import shop_get_for_storefront
 
+from .. import search as product_search
 from .. import services
 from ..filters import ProductFilter
 from ..models import Category, Product, ProductLike
-from ..pricing import tier_unit_price
-from ..selectors import option_groups_for_page, product_for_page, product_get_visible
+from ..pricing import DiscountSource, price_line
+from ..selectors import collections_for_storefront, option_groups_for_page, product_for_page, product_get_visible
 
 PAGE_SIZE = 24
+ZERO_RESULTS_POPULAR = 8
 
 
 class CachedCountPaginator(Paginator):
@@ -83,16 +85,30 @@ def home(request):
     return render(request, "catalog/home.html", context)
 
 
+def _with_query(query, words):
+    """The same filters with other search words (the «Возможно, вы искали» link)."""
+    if not words:
+        return ""
+    query = query.copy()
+    query["q"] = words
+    return query.urlencode()
+
+
 def _catalog(request, category=None):
     product_filter = ProductFilter(
         request.GET or None, queryset=Product.objects.visible().for_cards(), category=category
     )
     count_key = f"{category and category.pk}:{request.GET.urlencode()}"
     page = _page(request, product_filter.qs, count_key=count_key)
-    if not page.paginator.count and product_filter.can_be_fuzzy:
-        # Nothing for the exact words: try titles that look like them (typos), and say so.
-        product_filter.fuzzy = True
-        page = _page(request, product_filter.fuzzy_qs(), count_key="fuzzy:" + count_key)
+    suggestion, popular = None, []
+    if not page.paginator.count and product_filter.search_words:
+        # Nothing for these words: a corrected query if they look like typos of known words;
+        # PostgreSQL may also try titles with similar trigrams; else popular products.
+        suggestion = product_search.suggestion(product_filter.search_words)
+        if suggestion is None and product_filter.can_be_fuzzy:
+            page = _page(request, product_filter.fuzzy_qs(), count_key="fuzzy:" + count_key)
+        if not page.paginator.count:
+            popular = Product.objects.visible().for_cards().order_by("-popularity", "-pk")[:ZERO_RESULTS_POPULAR]
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -104,6 +120,9 @@ def _catalog(request, category=None):
         "query_string": query.urlencode(),
         "generation": _generation(),
         "search_words": request.GET.get("q", "").strip()[:100],
+        "suggestion": suggestion,
+        "suggestion_query": _with_query(query, suggestion),
+        "popular_products": popular,
     }
     return render(request, "catalog/catalog.html", context)
 
@@ -129,13 +148,16 @@ def _visitor(request) -> dict:
     }
 
 
-def _tier_rows(product, price):
-    # Discounts never stack: a tier shows only where it beats the product's own discount.
+def _tier_rows(product):
+    """The wholesale table: what the cart charges at each tier's quantity (catalog.pricing).
+    Discounts never stack: a tier shows only where it beats the product's own discount."""
+    tiers = list(product.wholesale_tiers.all())
     rows = []
-    for tier in product.wholesale_tiers.all():
-        unit = tier_unit_price(tier, product.price, 0)
-        if unit < price:
-            rows.append({"tier": tier, "unit": unit, "total": unit * tier.min_quantity})
+    for tier in tiers:
+        line = price_line(product=product, quantity=tier.min_quantity, tiers=tiers)
+        if line.source == DiscountSource.WHOLESALE:
+            rows.append({"tier": tier, "unit": line.unit, "total": line.total,
+                         "approx": line.unit * tier.min_quantity != line.total})  # fmt: skip
     return rows
 
 
@@ -144,7 +166,7 @@ def _product_context(request, product, *, preview=False):
     vacation = shop.current_vacation()
     price = product.discounted_price
     # Read only if the page's cached fragments must be rendered again.
-    tiers = SimpleLazyObject(lambda: _tier_rows(product, price))
+    tiers = SimpleLazyObject(lambda: _tier_rows(product))
     option_groups = SimpleLazyObject(lambda: option_groups_for_page(product))
     liked = request.user.is_authenticated and ProductLike.objects.filter(user=request.user, product=product).exists()
     more = Product.objects.visible().for_cards().filter(shop=shop).exclude(pk=product.pk).order_by("-created_at")[:4]
@@ -212,7 +234,7 @@ def shop(request, slug):
     shop = shop_get_for_storefront(slug=slug)
     products = Product.objects.visible().for_cards().filter(shop=shop).order_by("-created_at", "-pk")
     return storefront_render(
-        request, shop, "products", collections=shop.collections.all(), page=_page(request, products)
+        request, shop, "products", collections=collections_for_storefront(shop), page=_page(request, products)
     )
 
 
@@ -231,7 +253,7 @@ def shop_rules(request, slug):
 
 def shop_collection(request, slug, pk):
     shop = shop_get_for_storefront(slug=slug)
-    collection = get_object_or_404(shop.collections, pk=pk)
+    collection = get_object_or_404(collections_for_storefront(shop), pk=pk)
     products = (
         Product.objects.visible().for_cards().filter(collection_items__collection=collection)
         .order_by("collection_items__position", "pk")

@@ -39,7 +39,8 @@ def test_allauth_text_mail_is_not_escaped_but_its_html_part_is(
 
 
 @pytest.fixture
-def site_named():
+def site_named(settings):
+    settings.SITE_DOMAIN = "lavka.test"
     Site.objects.update(name=NAME, domain="lavka.test")
     Site.objects.clear_cache()
     yield
@@ -56,3 +57,19 @@ def test_allauth_own_reset_mail_greets_from_the_site_by_its_name_as_is(
     assert mail.body.startswith(f"Вас приветствует {NAME}!")
     assert mail.body.endswith("lavka.test")
     assert "&amp;" not in mail.body and "&#x27;" not in mail.body
+
+
+def test_allauth_mail_names_the_domain_of_site_domain_not_the_migrated_row(
+    client, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The Sites row keeps the port of the first `migrate`; `PORT=8001 make run` must mail :8001."""
+    Site.objects.update(domain="127.0.0.1:8000")
+    Site.objects.clear_cache()
+    settings.SITE_DOMAIN = "127.0.0.1:8001"
+    UserFactory(email="anna@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password/reset/", {"email": "anna@example.com"})
+    Site.objects.clear_cache()
+    (mail,) = mailoutbox
+    assert mail.body.endswith("127.0.0.1:8001")
+    assert "127.0.0.1:8000" not in mail.body

@@ -79,7 +79,8 @@ def _manage(*args, env):
 
 
 def _production_env(**extra):
-    env = {**os.environ, "DJANGO_ENV": "production", "ALLOWED_HOSTS": "lavka.example.com"}
+    env = {**os.environ, "DJANGO_ENV": "production", "ALLOWED_HOSTS": "lavka.example.com",
+           "SITE_DOMAIN": "lavka.example.com"}  # fmt: skip
     for key in ("DEBUG", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"):
         env.pop(key, None)
     env.update(extra)
@@ -104,6 +105,42 @@ def test_production_without_secret_key_is_a_clear_startup_error():
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_production_without_site_domain_is_a_clear_startup_error():
+    env = _production_env(SECRET_KEY="x" * 60)
+    env.pop("SITE_DOMAIN")
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "SITE_DOMAIN is not set" in result.stderr
+
+
+def _settings_value(expression, **env):
+    """Evaluate an expression on freshly imported development settings in another process."""
+    clean = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ENV", "SITE_DOMAIN", "PORT")}
+    result = subprocess.run(
+        [sys.executable, "-c", f"import marketplace.settings as s; print({expression})"],
+        cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_site_domain_follows_the_port_in_development():
+    assert _settings_value("s.SITE_DOMAIN") == "127.0.0.1:8000"
+    assert _settings_value("s.SITE_DOMAIN", PORT="8001") == "127.0.0.1:8001"
+    assert _settings_value("s.SITE_DOMAIN", PORT="8001", SITE_DOMAIN="dev.lavka.test") == "dev.lavka.test"
+
+
+def test_make_run_passes_its_port_to_the_settings():
+    """`make run PORT=…` and `PORT=… make run` both reach manage.py (so its mails link to that port)."""
+    for args, env in ((["PORT=8001"], {}), ([], {"PORT": "8001"})):
+        result = subprocess.run(
+            ["make", "--no-print-directory", "-f", "-", "show", *args],
+            input="include Makefile\nshow:\n\t@echo PORT=$$PORT\n", cwd=ROOT, env={**os.environ, **env},
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert "PORT=8001" in result.stdout, result.stdout + result.stderr
 
 
 def test_production_refuses_debug():

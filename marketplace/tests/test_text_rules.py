@@ -16,6 +16,8 @@ from marketplace.text_rules import (
     validate_no_contacts,
 )
 
+from .text_rules_corpus import CONTACT_EVASIONS, OFFSITE_DEALS, SHOP_TALK
+
 
 def found(findings: list[Finding]) -> list[tuple[str, str]]:
     return [(f.kind, f.text) for f in findings]
@@ -367,6 +369,89 @@ def test_violations_are_contacts_and_phrases_sorted_by_position():
     assert found(find_violations(text)) == [(Kind.FORBIDDEN_PHRASE, "Доплатите за"), (Kind.URL, "site.ru")]
 
 
+# --- Evasions and ordinary shop talk (text_rules_corpus.py) ---------------------------------------
+
+
+@pytest.mark.parametrize(("text", "kind", "contact"), CONTACT_EVASIONS)
+def test_disguised_contact_is_found(text, kind, contact):
+    findings = find_contacts(text)
+    assert found(findings) == [(kind, contact)]
+    assert_positions(text, findings)
+
+
+@pytest.mark.parametrize(("text", "phrase"), OFFSITE_DEALS)
+def test_offer_to_deal_off_the_site_is_a_forbidden_phrase(text, phrase):
+    findings = find_forbidden_phrases(text)
+    assert found(findings) == [(Kind.FORBIDDEN_PHRASE, phrase)]
+    assert_positions(text, findings)
+
+
+@pytest.mark.parametrize("text", SHOP_TALK)
+def test_ordinary_shop_talk_has_no_violations(text):
+    assert find_violations(text) == []
+
+
+def test_corpus_is_not_shrinking():
+    assert len(CONTACT_EVASIONS) >= 40
+    assert len(OFFSITE_DEALS) >= 40
+    assert len(SHOP_TALK) >= 40
+
+
+def test_phone_in_words_inside_a_long_ordinary_message():
+    phone = "восемь девятьсот шестнадцать сто двадцать три сорок пять шестьдесят семь"
+    text = "Цена 1 990 ₽. " * 200 + f"Звоните: {phone}."
+    assert found(find_contacts(text)) == [(Kind.PHONE, phone)]
+
+
+def test_a_4000_character_ordinary_message_is_clean():
+    text = " ".join(SHOP_TALK)
+    text = (text + " ") * (4000 // len(text) + 1)
+    assert find_violations(text[:4000].rsplit(" ", 1)[0]) == []
+
+
+def test_russian_post_track_with_a_wrong_check_digit_may_still_be_a_phone():
+    # 8 912 345 67 89 and a tail that does not make a valid 14-digit track: the phone is reported.
+    assert found(find_contacts("8 912 345 67 89 123")) == [(Kind.PHONE, "8 912 345 67 89")]
+
+
+def test_invitation_to_a_messenger_with_look_alike_letters_is_reported_as_both():
+    findings = find_violations("Пишите в тeлeгpaм")
+    assert found(findings) == [(Kind.FORBIDDEN_PHRASE, "Пишите в тeлeгpaм"), (Kind.MESSENGER, "тeлeгpaм")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "8 " * 3000,
+        "8-" * 3000,
+        "9" * 4000,
+        "8🔥" * 2000,
+        "8а" * 2000,
+        "1l" * 2000,
+        "восемь " * 600,
+        "сто " * 1000,
+        "плюс " * 800,
+        "+7 " * 1300,
+        "a." * 2000,
+        "a . " * 1000,
+        "a точка " * 500,
+        "аa" * 2000,
+        "vк " * 1300,
+        "у меня есть " * 300,
+        "скиньте мне " * 350,
+        "не " * 1300,
+        "(" * 4000,
+        "." * 4000,
+        "a@" * 2000,
+    ],
+    ids=lambda text: repr(text[:12]),
+)
+def test_pathological_input_is_checked_without_catastrophic_backtracking(text):
+    # No timing assertion (the suite has no timed tests): the patterns avoid nested quantifiers and
+    # these inputs take milliseconds; a regression here would hang the test, not fail it.
+    find_violations(text)
+
+
 # --- Messages for the user ------------------------------------------------------------------------
 
 
@@ -415,6 +500,14 @@ def test_describe_names_a_repeated_contact_once():
         assert describe(find_contacts("site.ru и ещё раз site.ru")) == (
             "Contacts and links are not allowed here. Found: link «site.ru»."
         )
+
+
+def test_describe_names_what_was_found_in_russian():
+    phone = "восемь девятьсот шестнадцать сто двадцать три сорок пять шестьдесят семь"
+    with override("ru"):
+        message = describe(find_contacts(f"{phone}, vk.соm/x"))
+    assert f"номер телефона «{phone}»" in message
+    assert "ссылка «vk.соm/x»" in message
 
 
 def test_describe_nothing_is_empty():

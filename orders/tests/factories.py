@@ -4,7 +4,7 @@ import itertools
 
 from catalog.tests.factories import ProductFactory
 from orders import services
-from orders.models import Cart, CartLine, Order
+from orders.models import CancelReason, Cart, CartLine, Order, OrderStatus
 
 _keys = itertools.count(1)
 
@@ -21,5 +21,10 @@ def order_for(shop, *, buyer=None, statuses=(), product=None, quantity=1, email=
         delivery_method=delivery_method, contact_method="email", rules_accepted=True,
     )  # fmt: skip
     for status in statuses:
-        order = services.order_transition(order=order, to_status=status, actor=shop.owner)
+        order = services.order_transition(
+            order=order,
+            to_status=status,
+            actor=shop.owner,
+            cancel_reason=CancelReason.BUYER_ASKED if status == OrderStatus.CANCELLED else "",
+        )
     return order

@@ -21,7 +21,8 @@ from ..selectors import orders_unconfirmed_guest_overdue
 
 @seller_required
 def order_list(request, shop):
-    orders = shop.orders.annotate(track_count=Count("shipments"))
+    # Newest first, said outright: Meta.ordering is dropped in GROUP BY queries.
+    orders = shop.orders.annotate(track_count=Count("shipments")).order_by("-created_at", "-pk")
     status = request.GET.get("status", "")
     if status in OrderStatus.values:
         orders = orders.filter(status=status)
@@ -126,7 +127,8 @@ def order_status(request, shop, number):
     try:
         if target not in OrderStatus.values:
             raise CartError(_("Choose a status."))
-        services.order_transition(order=order, to_status=target, actor=request.user, note=note)
+        services.order_transition(order=order, to_status=target, actor=request.user, note=note,
+                                  cancel_reason=request.POST.get("cancel_reason", ""))  # fmt: skip
     except CartError as error:
         messages.error(request, str(error))
     else:

@@ -191,6 +191,19 @@ def order_confirm(request, number):
     return redirect(order.get_absolute_url())
 
 
+@_login_first
+@require_POST
+def order_received(request, number):
+    order = _buyers_order(request, number)
+    try:
+        services.order_mark_received(order=order, by_buyer=True)
+    except CartError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Thank you! The shop sees that the order reached you."))
+    return redirect(order.get_absolute_url())
+
+
 def _order_page(request, order, *, review_forms=None, status=200):
     items = list(order.items.select_related("review"))
     can_review = services.review_can_write(author=request.user, order=order)

@@ -11,11 +11,12 @@ from django.test.utils import override_settings
 from catalog import demo as catalog_demo
 from marketplace import demo as marketplace_demo
 from marketplace.models import User
+from messaging import demo as messaging_demo
 from orders import demo as orders_demo
 from shops import demo as shops_demo
 
 # Every app's demo step, in the layer order of DESIGN.md.
-STEPS = [marketplace_demo.seed, shops_demo.seed, catalog_demo.seed, orders_demo.seed]
+STEPS = [marketplace_demo.seed, shops_demo.seed, catalog_demo.seed, orders_demo.seed, messaging_demo.seed]
 
 
 class Command(BaseCommand):
