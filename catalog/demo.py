@@ -167,7 +167,6 @@ def seed(ctx: DemoContext) -> None:
                 cover=product.cover,
                 created_at=created_at,
                 first_on_sale_at=created_at if product.first_on_sale_at else None,
-                sales_count=rng.choice([0, 0, 0, 1, 2, 3, 5, 8]),
                 views_count=rng.randint(0, 400),
                 likes_count=rng.randint(0, 40),
             )

@@ -426,3 +426,18 @@ class ProductView(models.Model):
 
     def __str__(self):
         return f"{self.product_id} {self.day}"
+
+
+class ProductViewDay(models.Model):
+    """Counted views of one product on one day, kept for the marketing report's views over time
+    (ProductView claims last two days; Product.views_count is only the running total)."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["product", "day"], name="view_day_once")]
+
+    def __str__(self):
+        return f"{self.product_id} {self.day}: {self.views}"

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Sum
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -31,6 +32,7 @@ from .models import (
     ProductImage,
     ProductLike,
     ProductView,
+    ProductViewDay,
     TierKind,
     WholesaleTier,
 )
@@ -57,9 +59,39 @@ def _touch(product: Product) -> None:
     Product.objects.filter(pk=product.pk).update(updated_at=timezone.now())
 
 
-def _popularity():
-    # Sales weigh most, then likes, then views (seed 001 lists the ingredients of popularity).
-    return F("sales_count") * 20 + F("likes_count") * 5 + F("views_count")
+# Popularity, the «По популярности» order. Seed 001 lists its ingredients; what Lavka records:
+#   20 × the product's sales (orders, see products_sales_record) + 10 × its reviews + 5 × its likes
+#   + 1 × its views + 1 × the shop's sales (all its products) + 2 × the shop's reviews.
+# Left out: search queries and ad clicks (not recorded), and cart additions — carts live in the
+# orders app above the catalog, and a cart line is deleted at checkout, so counting lines would
+# not count additions. A counted view, like or sale moves the stored figure at once by its
+# weight (one cheap UPDATE of one row); the hourly labels_refresh recomputes it in full, which
+# also brings in reviews and the shop's part.
+POPULARITY_WEIGHTS = {"sales": 20, "reviews": 10, "likes": 5, "views": 1, "shop_sales": 1, "shop_reviews": 2}
+
+
+def _popularity_own():
+    w = POPULARITY_WEIGHTS
+    return (F("sales_count") * w["sales"] + F("review_count") * w["reviews"] + F("likes_count") * w["likes"]
+            + F("views_count") * w["views"])  # fmt: skip
+
+
+def _popularity_moved(delta: int):
+    """The stored popularity moved by ``delta``, never below zero (the hourly recompute is the truth)."""
+    return Greatest(F("popularity") + delta, 0)
+
+
+def products_popularity_refresh() -> int:
+    """Recompute every product's popularity from its figures and its shop's (one UPDATE per shop)."""
+    w = POPULARITY_WEIGHTS
+    shop_sales = dict(Product.objects.order_by().values("shop_id").annotate(total=Sum("sales_count"))
+                      .values_list("shop_id", "total"))  # fmt: skip
+    shop_reviews = dict(Shop.objects.filter(pk__in=shop_sales).values_list("pk", "rating_count"))
+    changed = 0
+    for shop_id, sales in shop_sales.items():
+        shop_part = (sales or 0) * w["shop_sales"] + shop_reviews.get(shop_id, 0) * w["shop_reviews"]
+        changed += Product.objects.filter(shop_id=shop_id).update(popularity=_popularity_own() + shop_part)
+    return changed
 
 
 def _normalise_availability(fields: dict) -> None:
@@ -488,7 +520,8 @@ def product_like_toggle(*, user, product: Product) -> bool:
             return True
         Product.objects.filter(pk=product.pk).update(likes_count=F("likes_count") + 1)
         liked = True
-    Product.objects.filter(pk=product.pk).update(popularity=_popularity())
+    weight = POPULARITY_WEIGHTS["likes"]
+    Product.objects.filter(pk=product.pk).update(popularity=_popularity_moved(weight if liked else -weight))
     return liked
 
 
@@ -532,13 +565,43 @@ def product_view_record(*, product_id: int, day: date, address: str, user_id: in
         return False
     if not any(claim(f"n{slot}:{address_key}") for slot in range(1, VIEWS_PER_ADDRESS + 1)):
         return False
-    Product.objects.filter(pk=product_id).update(views_count=F("views_count") + 1, popularity=_popularity() + 1)
+    Product.objects.filter(pk=product_id).update(
+        views_count=F("views_count") + 1, popularity=_popularity_moved(POPULARITY_WEIGHTS["views"])
+    )
+    # The day's count for the marketing report: one upsert, one round trip.
+    days = ProductViewDay._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {days} (product_id, day, views) VALUES (%s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (product_id, day) DO UPDATE SET views = {days}.views + 1",
+            [product_id, day],
+        )
     return True
+
+
+def products_sales_record(*, product_ids: Iterable[int | None], delta: int) -> int:
+    """Count (``delta=1``, an order placed) or uncount (``-1``, cancelled) one sale of each product.
+
+    A sale is an order holding the product, whatever its pieces: one order of three candles is one
+    purchase, so «Хит» («куплены три раза и более», labels_refresh) needs three orders. Cancelled
+    orders do not count. Deleted products (``None``) are skipped; the count never goes below zero.
+    One UPDATE, atomic by itself: no savepoint inside the caller's order transaction.
+    """
+    if delta not in (1, -1):
+        raise ValueError("delta is 1 or -1")
+    ids = {pk for pk in product_ids if pk is not None}
+    if not ids:
+        return 0
+    return Product.objects.filter(pk__in=ids).update(
+        sales_count=Greatest(F("sales_count") + delta, 0),
+        popularity=_popularity_moved(delta * POPULARITY_WEIGHTS["sales"]),
+    )
 
 
 @transaction.atomic
 def labels_refresh(*, now=None) -> dict[str, int]:
-    """The periodic job: «Новинка» for 5 days after the product first went on sale, «Хит» from 3 sales."""
+    """The periodic job: «Новинка» for 5 days after the product first went on sale, «Хит» from 3 sales
+    (orders, see products_sales_record), and popularity recomputed from the real figures."""
     _catalog_changed()
     now = now or timezone.now()
     new_since = now - timedelta(days=NEW_LABEL_DAYS)
@@ -550,6 +613,7 @@ def labels_refresh(*, now=None) -> dict[str, int]:
         "hit_off": Product.objects.filter(is_hit=True, sales_count__lt=HIT_LABEL_SALES).update(is_hit=False),
     }
     ProductView.objects.filter(day__lt=(now - timedelta(days=2)).date()).delete()
+    counts["popularity"] = products_popularity_refresh()
     return counts
 
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("ping/", ping, name="ping"),
     path("accounts/profile/", profile, name="profile"),
     path("cabinet/", include("shops.urls")),
+    path("", include("referrals.urls")),
     path("", include("orders.urls")),
     path("", include("messaging.urls")),
     path("", include("catalog.urls")),

@@ -60,7 +60,7 @@ class ShipmentInline(admin.TabularInline):
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    list_display = ["number", "shop", "buyer_name", "status", "is_guest", "subtotal", "source", "created_at"]
+    list_display = ["number", "shop", "buyer_name", "status", "is_guest", "total", "source", "created_at"]
     list_filter = ["status", "is_guest", "delivery_method", "source"]
     search_fields = ["number", "buyer_name", "email", "phone", "shop__name", "shipments__track_number"]
     list_select_related = ["shop"]
@@ -69,7 +69,8 @@ class OrderAdmin(admin.ModelAdmin):
     # Status, money and the snapshot change only through services (history, stock, e-mails).
     readonly_fields = [
         "number", "shop", "buyer", "is_guest", "status", "subtotal", "created_at", "status_changed_at", "confirmed_at",
-        "source", "source_referrer", "rules_accepted", "idempotency_key",
+        "source", "source_referrer", "rules_accepted", "idempotency_key", "promo_code", "promo_code_text",
+        "promo_discount", "total",
     ]  # fmt: skip
     exclude = ["secret"]
     inlines = [OrderItemInline, ShipmentInline, OrderEventInline]

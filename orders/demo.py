@@ -4,13 +4,17 @@ shipped ones with tracks and the events a carrier would have reported."""
 import uuid
 from datetime import timedelta
 
+from django.db.models import F
 from django.utils import timezone
 
-from catalog.models import Availability, Product
+from catalog.models import Availability, Product, ProductLike, ProductViewDay
+from catalog.services import labels_refresh, product_like_toggle
 from marketplace.demo import DemoContext
 
 from . import services
+from .attribution import OrderSource
 from .carriers import CarrierEvent, TrackingResult
+from .exceptions import CartError
 from .models import CancelReason, Cart, CartLine, Order, OrderStatus
 
 SHIPPED = "shipped-with-tracks"
@@ -93,6 +97,7 @@ def seed(ctx: DemoContext) -> None:
         if index in REVIEWS and buyer is not None:
             for item, (rating, text) in zip(order.items.all(), REVIEWS[index], strict=False):
                 services.review_add(author=buyer, item=item, rating=rating, text=text)
+    _marketing_history(shops, ctx.users)
 
 
 def _ship(order: Order, parcels) -> None:
@@ -111,3 +116,77 @@ def _ship(order: Order, parcels) -> None:
         services.shipment_store_tracking(
             shipment_id=shipment.pk, result=TrackingResult(events=events, recipient_name=recipient)
         )
+
+
+# The marketing report's 60 days (issue 13): guest orders from every source, referrals mostly
+# from Instagram (seed 001: «95% заказов по ссылкам приходят из инстаграма»), and daily views.
+HISTORY_DAYS = 60
+HISTORY = {"masterskaya-anny": 36, "stolyarka-petrova": 12}
+SOURCE_MIX = [  # (source, referring page), repeated by weight
+    *[(OrderSource.DIRECT, "")] * 5,
+    *[(OrderSource.YANDEX_ORGANIC, "https://yandex.ru/search/?text=подарок+ручной+работы")] * 4,
+    *[(OrderSource.GOOGLE_ORGANIC, "https://www.google.com/")] * 2,
+    *[(OrderSource.YANDEX_DIRECT, "https://yandex.ru/")] * 2,
+    (OrderSource.GOOGLE_ADS, "https://www.google.com/"),
+    *[(OrderSource.REFERRAL, "https://www.instagram.com/masterskaya.anny/")] * 3,
+    (OrderSource.REFERRAL, "https://www.instagram.com/p/C7lavka/"),
+    (OrderSource.REFERRAL, "https://vk.com/wall-218000_41"),
+]
+GUESTS = ["Ирина Соколова", "Павел Орлов", "Елена Кузнецова", "Дмитрий Волков", "Наталья Морозова", "Олег Лебедев"]
+
+
+def _marketing_history(shops, users) -> None:
+    """Guest orders placed through checkout, then dated back over the last 60 days; views and likes."""
+    now = timezone.now()
+    for slug, count in HISTORY.items():
+        shop = shops.get(slug)
+        if shop is None:
+            continue
+        products = list(
+            Product.objects.visible().filter(shop=shop, option_groups__isnull=True)
+            .exclude(availability=Availability.IN_STOCK, stock__lt=3).order_by("pk")[:6]
+        )  # fmt: skip
+        if not products:
+            continue
+        for n in range(count):
+            source, referrer = SOURCE_MIX[(n * 7) % len(SOURCE_MIX)]
+            cart = Cart.objects.create()
+            CartLine.objects.create(cart=cart, product=products[(n * 5) % len(products)], quantity=1 + n % 2)
+            try:
+                order = services.order_place(
+                    cart=cart, shop=shop, buyer=None, idempotency_key=uuid.uuid4().hex,
+                    buyer_name=GUESTS[n % len(GUESTS)], phone="+79031112233", email=f"guest{n}@lavka.test",
+                    address="190000, Санкт-Петербург, Невский пр., 1", delivery_method="cdek",
+                    contact_method="email", rules_accepted=True, source=source, source_referrer=referrer,
+                )  # fmt: skip
+            except CartError:  # stock ran out: fewer demo orders, no harm
+                continue
+            finally:
+                cart.delete()
+            services.order_confirm(order=order)
+            if n % 9 == 4:
+                services.order_transition(order=order, to_status=OrderStatus.CANCELLED, actor=shop.owner,
+                                          cancel_reason=CancelReason.BUYER_ASKED)  # fmt: skip
+            elif n % 3:
+                services.order_transition(order=order, to_status=OrderStatus.PAID, actor=shop.owner)
+            placed = now - timedelta(days=1 + (n * HISTORY_DAYS) // count, hours=n % 9)
+            Order.objects.filter(pk=order.pk).update(created_at=placed, status_changed_at=placed)
+        today = timezone.localdate()
+        days = [
+            ProductViewDay(product=product, day=today - timedelta(days=back),
+                           views=(7 * index + 3 * back) % 11 + (4 if back % 7 in (5, 6) else 1))
+            for index, product in enumerate(products) for back in range(HISTORY_DAYS)
+        ]  # fmt: skip
+        ProductViewDay.objects.bulk_create(days, ignore_conflicts=True)
+        fans = [user for user in users.values() if user.pk != shop.owner_id]
+        for index, product in enumerate(products[:3]):
+            for number, user in enumerate(fans):
+                if not ProductLike.objects.filter(user=user, product=product).exists():
+                    product_like_toggle(user=user, product=product)
+                    ProductLike.objects.filter(user=user, product=product).update(
+                        created_at=now - timedelta(days=(11 * index + 17 * number) % HISTORY_DAYS)
+                    )
+        for product in products:
+            total = sum(day.views for day in days if day.product_id == product.pk)
+            Product.objects.filter(pk=product.pk).update(views_count=F("views_count") + total)
+    labels_refresh()  # «Хит» and popularity from the orders just placed, as the hourly job would

@@ -31,6 +31,10 @@ class CheckoutForm(forms.Form):
     rules_accepted = forms.BooleanField(label=_("I agree to the shop's rules"), required=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
+    # What comes back after applying a promo code on the checkout page (the rest is re-chosen).
+    draft_fields = ("buyer_name", "phone", "email", "address", "delivery_method", "contact_method", "notes",
+                    "idempotency_key")  # fmt: skip
+
     def __init__(self, *args, shop, is_guest: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["delivery_method"].choices = [

@@ -21,6 +21,8 @@ class Cart(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # The promo code typed for each shop, {"<shop id>": "vesna"}: checked again at checkout.
+    promo_codes = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("cart")
@@ -117,6 +119,13 @@ class Order(models.Model):
     notes = models.TextField(_("notes"), blank=True, max_length=2000)
     rules_accepted = models.BooleanField(default=False)
     subtotal = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
+    # The seller's promo code as it was applied (orders/pricing.py): the code may change or go later.
+    promo_code = models.ForeignKey("referrals.PromoCode", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="orders", verbose_name=_("promo code"))  # fmt: skip
+    promo_code_text = models.CharField(_("promo code"), max_length=40, blank=True)
+    promo_discount = models.DecimalField(_("promo code discount"), max_digits=12, decimal_places=2, default=0)
+    # What the buyer pays for the goods: subtotal (the lines) − the promo code's discount.
+    total = models.DecimalField(_("to pay"), max_digits=12, decimal_places=2, default=0)
     created_at = models.DateTimeField(_("placed"), default=timezone.now, db_index=True)
     status_changed_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed by the buyer"), null=True, blank=True)
@@ -183,6 +192,8 @@ class OrderItem(models.Model):
     unit_price = models.DecimalField(max_digits=12, decimal_places=2)
     discount = models.CharField(max_length=200, blank=True)
     line_total = models.DecimalField(max_digits=12, decimal_places=2)
+    # A promo code's free product (0 ₽).
+    is_gift = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["pk"]

@@ -13,6 +13,7 @@ from catalog.models import OptionChoice, WholesaleTier
 from catalog.pricing import LinePrice, price_line
 from marketplace.money import ZERO
 from marketplace.workdays import add_workdays
+from referrals.selectors import offers_active_for
 
 from .models import Cart, CartLine, Order, OrderStatus
 
@@ -50,6 +51,7 @@ class PricedLine:
     line: CartLine
     choices: list[OptionChoice]
     price: LinePrice
+    offer: object = None  # the buyer's personal offer on this product (referrals.PersonalOffer), if any
 
     @property
     def available(self) -> bool:
@@ -88,15 +90,19 @@ def cart_groups(cart: Cart | None) -> list[ShopGroup]:
     )
     choice_ids = {pk for line in lines for pk in line.choice_ids}
     choices = OptionChoice.objects.select_related("group").in_bulk(choice_ids) if choice_ids else {}
+    # Personal offers on abandoned carts (referrals) price a registered buyer's lines too.
+    offers = offers_active_for(buyer_id=cart.user_id, product_ids=[line.product_id for line in lines])
     groups: OrderedDict[int, ShopGroup] = OrderedDict()
     for line in lines:
         chosen = [choices[pk] for pk in line.choice_ids if pk in choices]
+        offer = offers.get(line.product_id)
         price = price_line(
-            product=line.product, quantity=line.quantity, choices=chosen, tiers=list(line.product.wholesale_tiers.all())
-        )
+            product=line.product, quantity=line.quantity, choices=chosen,
+            tiers=list(line.product.wholesale_tiers.all()), personal_percent=offer.percent if offer else None,
+        )  # fmt: skip
         shop = line.product.shop
         groups.setdefault(shop.pk, ShopGroup(shop=shop)).lines.append(
-            PricedLine(line=line, choices=chosen, price=price)
+            PricedLine(line=line, choices=chosen, price=price, offer=offer)
         )
     return list(groups.values())
 

@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from catalog.models import Availability, OptionGroup, OptionKind, Product
+from catalog.services import products_sales_record
 from marketplace.pagecache import bump_generation
 from marketplace.text_rules import validate_no_contacts
+from referrals.services import promo_release_use
 from shops.models import Shop
 
 from . import emails, tracks
@@ -38,6 +40,8 @@ from .models import (
     Shipment,
     TrackingEvent,
 )
+from .pricing import price_order
+from .promos import order_record_pricing
 from .selectors import (
     SESSION_KEY,
     cart_for,
@@ -177,6 +181,9 @@ def cart_merge(*, source: Cart, target: Cart) -> Cart:
         elif quantity:
             line.cart, line.quantity = target, quantity
             line.save(update_fields=["cart", "quantity"])
+    if source.promo_codes:  # a code typed as a guest stays typed after logging in
+        target.promo_codes = {**source.promo_codes, **target.promo_codes}
+        target.save(update_fields=["promo_codes"])
     source.delete()
     return target
 
@@ -217,16 +224,22 @@ def order_place(
     _check_lines(priced_lines)
     if is_guest:
         _check_guest_quantities(priced_lines)
+    # The promo code typed for this shop, checked again now with its row locked (usage limits).
+    pricing = price_order(group=groups[0], code_text=cart.promo_codes.get(str(shop.pk), ""), buyer=buyer,
+                          email=email, lock=True)  # fmt: skip
+    if pricing.promo_error:
+        raise CartError(pricing.promo_error)
     order = Order.objects.create(
         shop=shop, buyer=buyer, is_guest=is_guest, idempotency_key=scoped_idempotency_key(
             cart=cart, shop=shop, key=idempotency_key), buyer_name=buyer_name,
         phone=phone, email=email, address=address, delivery_method=delivery_method, contact_method=contact_method,
-        notes=notes, rules_accepted=rules_accepted, subtotal=groups[0].subtotal, source=source,
+        notes=notes, rules_accepted=rules_accepted, **pricing.order_fields(), source=source,
         source_referrer=source_referrer,
     )  # fmt: skip
     order.number = f"{order.created_at:%y%m}-{order.pk:05d}"
     order.save(update_fields=["number"])
     _take_stock(priced_lines)
+    products_sales_record(product_ids={priced.line.product_id for priced in priced_lines}, delta=1)
     OrderItem.objects.bulk_create(
         OrderItem(
             order=order, product=priced.line.product, title=priced.line.product.title,
@@ -236,6 +249,7 @@ def order_place(
         )
         for priced in priced_lines
     )  # fmt: skip
+    order_record_pricing(order=order, cart=cart, price=pricing)
     CartLine.objects.filter(pk__in=[priced.line.pk for priced in priced_lines]).delete()
     OrderEvent.objects.create(order=order, status=OrderStatus.OPEN, actor=buyer)
     _notify_invoice(order)
@@ -328,6 +342,9 @@ def order_transition(*, order: Order, to_status: str, actor, note: str = "", can
     fields = ["status", "status_changed_at"]
     if to_status == OrderStatus.CANCELLED:
         _check_cancel_reason(order, cancel_reason)
+        products_sales_record(product_ids=order.items.values_list("product_id", flat=True), delta=-1)
+        if order.promo_code_id:  # the code's use, revenue and discount given no longer count
+            promo_release_use(promo_id=order.promo_code_id, revenue=order.total, discount=order.promo_discount)
         order.cancel_reason = cancel_reason
         fields.append("cancel_reason")
         note = " ".join(part for part in (f"{CancelReason(cancel_reason).label}.", note) if part)

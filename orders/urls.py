@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cabinet, storefront
+from .views import cabinet, carts, marketing, storefront
 
 app_name = "orders"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("cart/lines/<int:pk>/", storefront.cart_line_quantity, name="cart-line"),
     path("cart/lines/<int:pk>/remove/", storefront.cart_line_remove, name="cart-line-remove"),
     path("checkout/<slug:slug>/", storefront.checkout, name="checkout"),
+    path("cart/promo/<slug:slug>/", storefront.cart_promo, name="cart-promo"),
     path("orders/", storefront.order_list, name="list"),
     path("orders/<str:number>/", storefront.order_detail, name="detail"),
     path("orders/<str:number>/confirm/", storefront.order_confirm, name="confirm"),
@@ -18,6 +19,10 @@ urlpatterns = [
     path("orders/<str:number>/reviews/<int:item_pk>/", storefront.review_add, name="review-add"),
     path("shops/<slug:slug>/reviews/", storefront.shop_reviews, name="shop-reviews"),
     path("cabinet/orders/", cabinet.order_list, name="cabinet-list"),
+    path("cabinet/carts/", carts.cart_list, name="cabinet-carts"),
+    path("cabinet/carts/offer/", carts.cart_offer, name="cabinet-carts-offer"),
+    path("cabinet/marketing/", marketing.report, name="cabinet-marketing"),
+    path("cabinet/marketing/export.csv", marketing.report_csv, name="cabinet-marketing-csv"),
     path(
         "cabinet/orders/cancel-unconfirmed-guest/",
         cabinet.orders_cancel_unconfirmed_guest,

@@ -1,10 +1,13 @@
 """«Просмотры» can't be inflated: one view per address (or account, or session) a day, a few per
 address at most, and never from another site's page."""
 
+from datetime import date
+
 import pytest
 from django.test import Client
 
-from catalog.models import ProductView
+from catalog import services
+from catalog.models import ProductView, ProductViewDay
 from marketplace.tests.factories import UserFactory
 
 from .factories import ProductFactory
@@ -88,3 +91,25 @@ def test_one_address_counts_at_most_three_times_a_day_whatever_the_accounts():
     other = ProductFactory()
     seen(Client(), other, REMOTE_ADDR="203.0.113.7")
     assert views(other) == 1  # the cap is per product
+
+
+# --- Daily counts (the marketing report's views over time) ----------------------------------
+
+
+def test_counted_views_are_kept_per_product_and_day():
+    product, other = ProductFactory(), ProductFactory()
+    monday, tuesday = date(2026, 3, 2), date(2026, 3, 3)
+    for address in ["203.0.113.7", "198.51.100.9", "203.0.113.7"]:  # the repeat does not count
+        services.product_view_record(product_id=product.pk, day=monday, address=address)
+    services.product_view_record(product_id=product.pk, day=tuesday, address="203.0.113.7")
+    services.product_view_record(product_id=other.pk, day=monday, address="203.0.113.7")
+    rows = set(ProductViewDay.objects.values_list("product_id", "day", "views"))
+    assert rows == {(product.pk, monday, 2), (product.pk, tuesday, 1), (other.pk, monday, 1)}
+    assert views(product) == 3
+
+
+def test_the_beacon_writes_the_days_count(client):
+    product = ProductFactory()
+    seen(client, product, REMOTE_ADDR="203.0.113.7")
+    seen(client, product, REMOTE_ADDR="203.0.113.7")
+    assert list(ProductViewDay.objects.filter(product=product).values_list("views", flat=True)) == [1]

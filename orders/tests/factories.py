@@ -10,10 +10,13 @@ _keys = itertools.count(1)
 
 
 def order_for(shop, *, buyer=None, statuses=(), product=None, quantity=1, email="masha@example.com",
-              delivery_method="russian_post") -> Order:  # fmt: skip
+              delivery_method="russian_post", promo_code="") -> Order:  # fmt: skip
     """An order placed with the shop (a guest's unless a buyer is given), walked through statuses."""
     product = product or ProductFactory(shop=shop, stock=10)
     cart = Cart.objects.get_or_create(user=buyer)[0] if buyer else Cart.objects.create()
+    if promo_code:  # as typed in the cart
+        cart.promo_codes = {**cart.promo_codes, str(shop.pk): promo_code}
+        cart.save(update_fields=["promo_codes"])
     CartLine.objects.create(cart=cart, product=product, quantity=quantity)
     order = services.order_place(
         cart=cart, shop=shop, buyer=buyer, idempotency_key=f"test-{next(_keys)}", buyer_name="Мария Иванова",

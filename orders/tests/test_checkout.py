@@ -159,8 +159,26 @@ def test_placing_an_order_makes_the_same_queries_for_any_cart_size(shop, lines, 
     for _ in range(lines):
         CartLine.objects.create(cart=cart, product=ProductFactory(shop=shop, stock=5), quantity=2)
     # One outbox row per recipient: the buyer, the seller and (here) one admin; the cart's row
-    # lock and the lines' options checked again (one query for all lines).
-    with django_assert_max_num_queries(18):
+    # lock and the lines' options checked again (one query for all lines); the sales counted (one UPDATE).
+    with django_assert_max_num_queries(19):
         order = order_place(cart=cart, shop=shop, buyer=None, **DETAILS)
     assert order.items.count() == lines
     assert set(Product.objects.filter(shop=shop).values_list("stock", flat=True)) == {3}
+
+
+def test_applying_a_promo_code_on_the_checkout_page_keeps_what_was_typed(client, shop):
+    from referrals.tests.factories import PromoCodeFactory
+
+    PromoCodeFactory(shop=shop, code="vesna", value=Decimal("10"))
+    fill_cart(client, ProductFactory(shop=shop, price=Decimal("1000"), stock=5))
+    page = client.get("/checkout/anna/").content.decode()
+    assert 'form="checkout-form" formaction="/cart/promo/anna/"' in page
+    typed = {**DETAILS, "next": "checkout", "code": "VESNA"}
+    response = client.post("/cart/promo/anna/", typed, follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == "/checkout/anna/"
+    assert 'value="Мария Иванова"' in page and "620000, Екатеринбург, ул. Ленина, 1, кв. 2" in page
+    assert "Позвоните перед отправкой" in page and 'data-testid="promo-applied"' in page
+    assert "900" in page.split('data-testid="checkout-total"')[1][:40]
+    # Only once: the next visit starts from the account's details again.
+    assert "Позвоните перед отправкой" not in client.get("/checkout/anna/").content.decode()

@@ -13,6 +13,7 @@ from marketplace.forms import call_service
 from shops.views.cabinet import seller_required
 
 from .. import services
+from ..attribution import OrderSource
 from ..exceptions import CartError, ShipmentError
 from ..forms import ShipmentForm
 from ..models import OrderStatus
@@ -26,6 +27,11 @@ def order_list(request, shop):
     status = request.GET.get("status", "")
     if status in OrderStatus.values:
         orders = orders.filter(status=status)
+    source = request.GET.get("source", "")  # the marketing report's rows link here
+    if source in OrderSource.values:
+        orders = orders.filter(source=source)
+        if request.GET.get("referrer"):
+            orders = orders.filter(source_referrer=request.GET["referrer"][:300])
     if request.GET.get("guest") in ("1", "0"):
         orders = orders.filter(is_guest=request.GET["guest"] == "1")
     # «Отправлен» without a track: the buyer can't follow the parcel, and the sale isn't a tracked one.
@@ -50,7 +56,9 @@ def order_list(request, shop):
     context = {
         "shop": shop, "orders": orders[:200], "status": status, "query": query, "guest": request.GET.get("guest", ""),
         "overdue_guest_count": orders_unconfirmed_guest_overdue(shop=shop).count(),
-        "track": track,
+        "track": track, "source": source if source in OrderSource.values else "",
+        "source_label": OrderSource(source).label if source in OrderSource.values else "",
+        "referrer": request.GET.get("referrer", "")[:300],
         "date_from": dates.get("from"), "date_to": dates.get("to"),
         "counts": [(value, label, counts[value]) for value, label in OrderStatus.choices],
     }  # fmt: skip

@@ -16,19 +16,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from catalog.models import Product
 from catalog.views.storefront import storefront_render
+from marketplace.exceptions import DomainError
 from marketplace.forms import call_service, parse_ids
 from marketplace.security import same_origin
 from shops.models import Shop
 from shops.selectors import shop_get_for_storefront
 
-from .. import services
+from .. import promos, services
 from ..attribution import source_of
 from ..carriers import client_for
 from ..exceptions import CartError
 from ..forms import CheckoutForm, ReviewForm
 from ..limits import guest_checkout_allowed, guest_checkout_record
 from ..models import Order, Review
-from ..selectors import cart_for, cart_groups, order_for_idempotency_key, review_distribution
+from ..pricing import groups_priced
+from ..selectors import cart_for, order_for_idempotency_key, review_distribution
 
 
 def _quantity(value) -> int:
@@ -62,8 +64,47 @@ def cart_add(request, pk):
     return redirect("orders:cart" if go_to_cart else product.get_absolute_url())
 
 
+def _buyer(request):
+    return request.user if request.user.is_authenticated else None
+
+
 def cart(request):
-    return render(request, "orders/cart.html", {"groups": cart_groups(cart_for(request))})
+    return render(request, "orders/cart.html", {"groups": groups_priced(cart_for(request), buyer=_buyer(request))})
+
+
+CHECKOUT_DRAFT = "checkout_draft"
+
+
+@require_POST
+def cart_promo(request, slug):
+    """Apply (or with ``remove``, take off) a promo code for one shop's part of the cart; back to
+    the cart or that shop's checkout."""
+    shop = get_object_or_404(Shop, slug=slug)
+    cart = cart_for(request)
+    back = (
+        reverse("orders:checkout", args=[shop.slug])
+        if request.POST.get("next") == "checkout"
+        else reverse("orders:cart")
+    )
+    if request.POST.get("next") == "checkout":
+        # The checkout form came along: what the buyer typed there is waiting when they are back.
+        request.session[CHECKOUT_DRAFT] = {"shop": shop.pk, "data": {
+            name: request.POST[name][:2000] for name in CheckoutForm.draft_fields if name in request.POST}}  # fmt: skip
+    if cart is None:
+        return redirect(back)
+    if request.POST.get("remove"):
+        promos.cart_promo_clear(cart=cart, shop=shop)
+        messages.info(request, _("The promo code is removed."))
+        return redirect(back)
+    try:
+        price = promos.cart_promo_set(cart=cart, shop=shop, text=request.POST.get("code", "")[:100],
+                                      buyer=_buyer(request))  # fmt: skip
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        effect = price.promo_explanation
+        messages.success(request, _("Applied: %(effect)s.") % {"effect": effect[:1].lower() + effect[1:]})
+    return redirect(back)
 
 
 def _line(request, pk):
@@ -78,7 +119,7 @@ def _cart_response(request, error=None):
     if request.headers.get("HX-Request"):
         # The header's count is updated out of band, in the same response.
         request.htmx_partial = True
-        context = {"groups": cart_groups(cart_for(request)), "cart_error": error}
+        context = {"groups": groups_priced(cart_for(request), buyer=_buyer(request)), "cart_error": error}
         return render(request, "orders/includes/cart_body.html", context)
     if error:
         messages.error(request, error)
@@ -110,7 +151,7 @@ def checkout(request, slug):
         placed = order_for_idempotency_key(cart=cart, shop=shop, key=request.POST.get("idempotency_key", ""))
         if placed is not None:
             return _order_placed(request, placed)
-    groups = [group for group in cart_groups(cart) if group.shop.pk == shop.pk]
+    groups = [group for group in groups_priced(cart, buyer=_buyer(request)) if group.shop.pk == shop.pk]
     if not groups:
         messages.info(request, _("There is nothing from this shop in your cart."))
         return redirect("orders:cart")
@@ -119,6 +160,9 @@ def checkout(request, slug):
     initial = {}
     if user:
         initial = {"buyer_name": user.name, "phone": user.phone, "email": user.email, "address": last and last.address}
+    draft = request.session.pop(CHECKOUT_DRAFT, None) if request.method == "GET" else None
+    if draft and draft.get("shop") == shop.pk:
+        initial.update(draft["data"])
     form = CheckoutForm(request.POST or None, shop=shop, is_guest=user is None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {**form.cleaned_data}

@@ -13,10 +13,13 @@ from marketplace import demo as marketplace_demo
 from marketplace.models import User
 from messaging import demo as messaging_demo
 from orders import demo as orders_demo
+from orders import demo_carts as orders_demo_carts
+from referrals import demo as referrals_demo
 from shops import demo as shops_demo
 
 # Every app's demo step, in the layer order of DESIGN.md.
-STEPS = [marketplace_demo.seed, shops_demo.seed, catalog_demo.seed, orders_demo.seed, messaging_demo.seed]
+STEPS = [marketplace_demo.seed, shops_demo.seed, catalog_demo.seed, referrals_demo.seed, orders_demo.seed,
+         orders_demo_carts.seed, messaging_demo.seed]  # fmt: skip
 
 
 class Command(BaseCommand):

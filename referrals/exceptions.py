@@ -1,0 +1,11 @@
+"""Domain errors of the referrals app."""
+
+from marketplace.exceptions import DomainError
+
+
+class PromoError(DomainError):
+    """A promo code that does not apply, saying why (unknown, ended, used up…)."""
+
+
+class OfferError(DomainError):
+    """A personal offer that cannot be made (made already, a bad percent…)."""
