@@ -57,3 +57,13 @@ def screenshot():
         return path
 
     return take
+
+
+@pytest.fixture(autouse=True)
+def _close_extra_pages(browser):
+    """Pages a journey opens with ``browser.new_page()`` (a second person) get a context of their
+    own that pytest-playwright does not close; closed after each test (the test's own page is
+    closed by then), so their htmx polling never reaches the server between tests."""
+    yield
+    for context in list(browser.contexts):
+        context.close()
