@@ -265,8 +265,10 @@ class VariantQuerySet(models.QuerySet):
         return self.filter(is_removed=False)
 
 
-class GlobalOptionChoice(models.Model):
-    option = models.ForeignKey(GlobalOption, on_delete=models.CASCADE, related_name="choices")
+class Variant(models.Model):
+    """What a product's variant and a global option's variant share: name, price difference,
+    position, and the mark of a removed one (ids are never reused)."""
+
     name = models.CharField(_("variant"), max_length=60, validators=[validate_no_contacts])
     price_delta = models.DecimalField(
         _("price difference, ₽"), max_digits=12, decimal_places=2, default=Decimal("0"),
@@ -279,12 +281,19 @@ class GlobalOptionChoice(models.Model):
     objects = VariantQuerySet.as_manager()
 
     class Meta:
+        abstract = True
         ordering = ["position", "pk"]
-        verbose_name = _("global option variant")
-        verbose_name_plural = _("global option variants")
 
     def __str__(self):
         return self.name
+
+
+class GlobalOptionChoice(Variant):
+    option = models.ForeignKey(GlobalOption, on_delete=models.CASCADE, related_name="choices")
+
+    class Meta(Variant.Meta):
+        verbose_name = _("global option variant")
+        verbose_name_plural = _("global option variants")
 
 
 class OptionGroup(models.Model):
@@ -314,32 +323,18 @@ class OptionGroup(models.Model):
         return self.name
 
 
-class OptionChoice(models.Model):
+class OptionChoice(Variant):
     """A variant. Its id is what carts and orders hold, so an edit keeps it: a variant the seller
     removes is marked ``is_removed`` (hidden from buyers, never priced), never deleted or reused."""
 
     group = models.ForeignKey(OptionGroup, on_delete=models.CASCADE, related_name="choices")
-    name = models.CharField(_("variant"), max_length=60, validators=[validate_no_contacts])
-    price_delta = models.DecimalField(
-        _("price difference, ₽"), max_digits=12, decimal_places=2, default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("-9999999")), MaxValueValidator(Decimal("9999999"))],
-    )  # fmt: skip
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    is_removed = models.BooleanField(_("removed"), default=False)
-    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
     global_choice = models.ForeignKey(
         GlobalOptionChoice, null=True, blank=True, on_delete=models.SET_NULL, related_name="product_choices"
     )
 
-    objects = VariantQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["position", "pk"]
+    class Meta(Variant.Meta):
         verbose_name = _("option variant")
         verbose_name_plural = _("option variants")
-
-    def __str__(self):
-        return self.name
 
 
 class TierKind(models.TextChoices):

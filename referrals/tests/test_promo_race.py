@@ -1,15 +1,14 @@
 """Buyers race for a promo code's last uses at once (PostgreSQL: real concurrent transactions)."""
 
-import threading
+from functools import partial
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from catalog.tests.factories import ProductFactory
-from orders.exceptions import CartError
 from orders.models import Cart, CartLine, Order
 from orders.services import order_place
+from orders.tests.concurrency import at_once
 from referrals.tests.factories import PromoCodeFactory
 from shops.tests.factories import ShopFactory
 
@@ -26,28 +25,13 @@ def race(shop, emails):
         cart = Cart.objects.create(promo_codes={str(shop.pk): "vesna"})
         CartLine.objects.create(cart=cart, product=product, quantity=1)
         carts.append(cart)
-    start = threading.Barrier(len(carts))
-    outcomes = []
-
-    def buy(index, cart):
-        try:
-            start.wait()
-            order_place(
-                cart=cart, shop=shop, buyer=None, idempotency_key=f"race-{index}", buyer_name="Покупатель",
+    calls = [
+        partial(order_place, cart=cart, shop=shop, buyer=None, idempotency_key=f"race-{index}", buyer_name="Покупатель",
                 phone="+79000000000", email=emails[index], address="Москва", delivery_method="cdek",
-                contact_method="email",
-            )  # fmt: skip
-            outcomes.append("ok")
-        except CartError:
-            outcomes.append("refused")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=buy, args=(i, cart)) for i, cart in enumerate(carts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+                contact_method="email")
+        for index, cart in enumerate(carts)
+    ]  # fmt: skip
+    outcomes = at_once(calls)
     return sorted(outcomes)
 
 
