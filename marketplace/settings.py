@@ -97,6 +97,7 @@ TEMPLATES = [
                 "marketplace.context_processors.site",
                 "orders.context_processors.cart",
                 "messaging.context_processors.unread",
+                "referrals.context_processors.programme",
             ],
             "builtins": [
                 "django.templatetags.i18n",
@@ -192,6 +193,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "messaging.tasks.notify_pending_task",
         "schedule": crontab(minute="*"),
     },
+    "referrals-rounds-rotate": {
+        "task": "referrals.tasks.rounds_rotate_task",
+        "schedule": crontab(minute="*/10"),
+    },
     "messaging-response-times": {
         "task": "messaging.tasks.response_times_refresh_task",
         "schedule": crontab(minute=41),
@@ -280,6 +285,13 @@ MESSAGING_NOTIFY_INTERVAL_MINUTES = env.int("MESSAGING_NOTIFY_INTERVAL_MINUTES",
 MESSAGING_POLL_SECONDS = env.int("MESSAGING_POLL_SECONDS", default=5)
 # The storefront shows «usually answers within N h» once the shop answered this many conversations in 30 days.
 MESSAGING_RESPONSE_MIN_CONVERSATIONS = env.int("MESSAGING_RESPONSE_MIN_CONVERSATIONS", default=5)
+
+# --- «Дружные скидки» (referrals app) --------------------------------------------------------
+# Friends following a link from one client address within this many seconds count once.
+REFERRAL_SAME_ADDRESS_SECONDS = env.int("REFERRAL_SAME_ADDRESS_SECONDS", default=600)
+# Invitations one person may send: addresses in one go, and in a day.
+REFERRAL_INVITES_PER_SEND = env.int("REFERRAL_INVITES_PER_SEND", default=20)
+REFERRAL_INVITES_PER_DAY = env.int("REFERRAL_INVITES_PER_DAY", default=50)
 
 PHONENUMBER_DEFAULT_REGION = "RU"
 PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"

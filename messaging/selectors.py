@@ -1,11 +1,16 @@
 """Reads of the messaging app; the one permission rule: a conversation is reached only through
 its buyer or its shop (anything else is a 404, the same as a conversation that does not exist)."""
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db import transaction
+from django.db.models import Count, Exists, Func, IntegerField, OuterRef, Q, Subquery, Window
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from orders.models import Order
+from referrals.invitations import first_name, invitations_for
+from referrals.models import Invitation
 
 from .models import Conversation, Message, MessageReport, QuickReply, Side
 
@@ -19,19 +24,32 @@ def unread_cache_key(user_id: int) -> str:
     return f"messaging:unread:{user_id}"
 
 
+def _count(queryset):
+    """``SELECT COUNT(*) …`` as a scalar subquery (COUNT as a plain function, so no GROUP BY)."""
+    counted = queryset.order_by().annotate(n=Func("pk", function="COUNT", output_field=IntegerField()))
+    return Coalesce(Subquery(counted.values("n")[:1]), 0)
+
+
 def unread_count_for_user(user) -> int:
-    """Messages waiting for this person: as a buyer, and as the owner of a shop (and remembered
-    in the cache until a message to or from them is sent or read: services.unread_forget)."""
-    count = (
-        Message.objects.filter(read_at__isnull=True)
-        .filter(
-            Q(conversation__buyer=user, sender_side=Side.SHOP)
-            | Q(conversation__shop__owner=user, sender_side=Side.BUYER)
-        )
-        .count()
+    """Messages waiting for this person: as a buyer, as the owner of a shop, and friends' invitations
+    («Дружные скидки») — one query; remembered in the cache until a message to or from them is sent
+    or read (services.unread_forget) or an invitation arrives or is read (unread_forget_users)."""
+    messages = Message.objects.filter(read_at__isnull=True).filter(
+        Q(conversation__buyer=user, sender_side=Side.SHOP) | Q(conversation__shop__owner=user, sender_side=Side.BUYER)
     )
+    invitations = Invitation.objects.filter(recipient=user, read_at__isnull=True)
+    counts = get_user_model().objects.filter(pk=user.pk).values_list(_count(messages), _count(invitations)).first()
+    count = sum(counts) if counts else 0
     cache.set(unread_cache_key(user.pk), count, UNREAD_CACHE_SECONDS)
     return count
+
+
+def unread_forget_users(user_ids) -> None:
+    """These people's header counts changed (an invitation arrived or was read): drop the cached
+    figures once committed. services.unread_forget does the same for the two sides of a conversation."""
+    keys = [unread_cache_key(pk) for pk in user_ids]
+    if keys:
+        transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def unread_count_cached(user) -> int | None:
@@ -56,6 +74,29 @@ def _with_last_message(queryset):
         .annotate(last_text=Subquery(last.values("text")[:1]), last_side=Subquery(last.values("sender_side")[:1]))
         .order_by("-last_message_at", "-pk")
     )
+
+
+INVITATIONS_SHOWN = 10
+
+
+def invitations_for_inbox(*, user, limit: int = INVITATIONS_SHOWN) -> dict:
+    """The buyer inbox's «Приглашения от друзей»: the latest ``limit`` invitations (each with
+    ``inviter_name`` — a first name only, never the inviter's address), how many there are in all
+    and how many are unread; one query whatever their number (the totals ride on each row)."""
+    rows = list(
+        invitations_for(user).annotate(
+            total=Window(Count("pk")), unread_total=Window(Count("pk", filter=Q(read_at__isnull=True)))
+        )[:limit]
+    )
+    for invitation in rows:
+        invitation.inviter_name = first_name(invitation.link.user)
+    total = rows[0].total if rows else 0
+    return {
+        "invitations": rows,
+        "invitations_total": total,
+        "invitations_more": total - len(rows),
+        "invitations_unread": rows[0].unread_total if rows else 0,
+    }
 
 
 def conversation_list_for_buyer(*, buyer):

@@ -1,6 +1,7 @@
 """Demo data of the orders app: orders in every status, from the demo buyer and from guests,
 shipped ones with tracks and the events a carrier would have reported."""
 
+import math
 import uuid
 from datetime import timedelta
 
@@ -16,6 +17,7 @@ from .attribution import OrderSource
 from .carriers import CarrierEvent, TrackingResult
 from .exceptions import CartError
 from .models import CancelReason, Cart, CartLine, Order, OrderStatus
+from .pricing import groups_priced
 
 SHIPPED = "shipped-with-tracks"
 # (buyer email or None for a guest, shop slug, statuses to walk through)
@@ -97,7 +99,50 @@ def seed(ctx: DemoContext) -> None:
         if index in REVIEWS and buyer is not None:
             for item, (rating, text) in zip(order.items.all(), REVIEWS[index], strict=False):
                 services.review_add(author=buyer, item=item, rating=rating, text=text)
+    _referral_order(shops.get("masterskaya-anny"), ctx)
     _marketing_history(shops, ctx.users)
+
+
+def _referral_order(shop, ctx: DemoContext) -> None:
+    """The demo buyer's autumn «Дружные скидки» code, used on an order placed in that round: the
+    seller's page shows Lavka's discount, the admins' report owes it to the shop.
+
+    The round is over now, so checkout would refuse the code: the order is placed without it and
+    the code's effect written as order_place would have written it then."""
+    code, buyer = ctx.extra.get("referral_autumn_code"), ctx.users.get("buyer@lavka.test")
+    if shop is None or code is None or buyer is None:
+        return
+    cart = Cart.objects.create()
+    products = Product.objects.visible().filter(shop=shop, option_groups__isnull=True, price__gt=0).order_by("-price")
+    for product in products:  # one to three pieces whose total after their own discount reaches the minimum
+        pieces = min(3, math.ceil(code.min_order_total / product.price))
+        if product.availability == Availability.IN_STOCK and product.stock <= pieces:
+            continue
+        line = CartLine.objects.create(cart=cart, product=product, quantity=pieces)
+        if groups_priced(cart)[0].pricing.total >= code.min_order_total:
+            break
+        line.delete()
+    if not cart.lines.exists():
+        cart.delete()
+        return
+    order = services.order_place(
+        cart=cart, shop=shop, buyer=buyer, idempotency_key=uuid.uuid4().hex, buyer_name=buyer.name,
+        phone="+79265550101", email=buyer.email, address="620000, Екатеринбург, ул. Ленина, 1, кв. 2",
+        delivery_method="russian_post", contact_method="email", rules_accepted=True,
+    )  # fmt: skip
+    cart.delete()
+    services.order_confirm(order=order)
+    services.order_transition(order=order, to_status=OrderStatus.PAID, actor=shop.owner)
+    placed = code.issued_at + timedelta(days=3)
+    discount = min(code.value, order.total)
+    Order.objects.filter(pk=order.pk).update(
+        referral_code=code, referral_code_text=code.code, platform_discount=discount, total=F("total") - discount,
+        number=f"{placed:%y%m}-{order.pk:05d}", created_at=placed, status_changed_at=placed + timedelta(hours=20), paid_at=placed + timedelta(hours=20),
+        confirmed_at=placed + timedelta(hours=2),
+    )  # fmt: skip
+    order.events.filter(status=OrderStatus.OPEN).update(created_at=placed)
+    order.events.exclude(status=OrderStatus.OPEN).update(created_at=placed + timedelta(hours=20))
+    type(code).objects.filter(pk=code.pk).update(used_at=placed)
 
 
 def _ship(order: Order, parcels) -> None:

@@ -23,6 +23,9 @@ class Cart(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # The promo code typed for each shop, {"<shop id>": "vesna"}: checked again at checkout.
     promo_codes = models.JSONField(default=dict, blank=True)
+    # The buyer's «Дружные скидки» code and the shop whose order it is for: one order takes it.
+    referral_code = models.CharField(max_length=20, blank=True)
+    referral_shop = models.ForeignKey("shops.Shop", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         verbose_name = _("cart")
@@ -124,7 +127,14 @@ class Order(models.Model):
                                    related_name="orders", verbose_name=_("promo code"))  # fmt: skip
     promo_code_text = models.CharField(_("promo code"), max_length=40, blank=True)
     promo_discount = models.DecimalField(_("promo code discount"), max_digits=12, decimal_places=2, default=0)
-    # What the buyer pays for the goods: subtotal (the lines) − the promo code's discount.
+    # «Дружные скидки»: the platform's discount, paid to the seller by Lavka (compensation below).
+    referral_code = models.ForeignKey("referrals.ReferralCode", null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="orders", verbose_name=_("Lavka's promo code"))  # fmt: skip
+    referral_code_text = models.CharField(_("Lavka's promo code"), max_length=20, blank=True)
+    platform_discount = models.DecimalField(_("Lavka's discount"), max_digits=12, decimal_places=2, default=0)
+    compensation = models.ForeignKey("orders.Compensation", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="orders", verbose_name=_("compensation paid"))  # fmt: skip
+    # What the buyer pays for the goods: subtotal (the lines) − the promo code's discount − Lavka's discount.
     total = models.DecimalField(_("to pay"), max_digits=12, decimal_places=2, default=0)
     created_at = models.DateTimeField(_("placed"), default=timezone.now, db_index=True)
     status_changed_at = models.DateTimeField(default=timezone.now)
@@ -141,6 +151,15 @@ class Order(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("order")
         verbose_name_plural = _("orders")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(total__gte=0), name="order_total_non_negative"),
+            models.CheckConstraint(condition=models.Q(platform_discount__gte=0), name="order_platform_discount_gte0"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=models.Q(platform_discount__gt=0), name="order_platform_discount_idx"
+            ),  # fmt: skip
+        ]
 
     def __str__(self):
         return self.number
@@ -180,6 +199,30 @@ class Order(models.Model):
         from shops.models import ContactMethod
 
         return ContactMethod(self.contact_method).label if self.contact_method in ContactMethod.values else ""
+
+
+class Compensation(models.Model):
+    """Lavka paid a shop the «Дружные скидки» discounts of its orders placed in a period."""
+
+    shop = models.ForeignKey("shops.Shop", on_delete=models.PROTECT, related_name="compensations",
+                             verbose_name=_("shop"))  # fmt: skip
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    orders_count = models.PositiveIntegerField(_("orders"))
+    paid_at = models.DateTimeField(_("paid"), default=timezone.now)
+    paid_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                verbose_name=_("marked paid by"))  # fmt: skip
+    note = models.CharField(_("payment reference"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-paid_at"]
+        verbose_name = _("compensation paid")
+        verbose_name_plural = _("compensations paid")
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="compensation_amount_positive")]
+
+    def __str__(self):
+        return f"{self.shop} {self.period_start}–{self.period_end}: {self.amount}"
 
 
 class OrderItem(models.Model):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from catalog.models import Product
 from catalog.pricing import DiscountSource
 from referrals import services as referrals_services
+from referrals.codes import is_referral_text, referral_use
 from referrals.exceptions import PromoError
 from referrals.promos import normalize
 
@@ -31,12 +32,27 @@ def cart_promo_set(*, cart: Cart, shop, text: str, buyer=None) -> OrderPrice:
         raise PromoError(_("Enter a promo code."), field="code")
     if len(normalize(text)) > 40:
         raise PromoError(_("A promo code is at most 40 characters long."), field="code")
+    if is_referral_text(text):
+        # Lavka's code sits beside the shop's one; applied here, it leaves the shop it was on.
+        price = price_order(group=groups[0], code_text=cart.promo_codes.get(str(shop.pk), ""), referral_text=text,
+                            buyer=buyer)  # fmt: skip
+        if price.referral_error:
+            raise PromoError(price.referral_error, field="code")
+        cart.referral_code, cart.referral_shop = price.referral.code, shop
+        cart.save(update_fields=["referral_code", "referral_shop", "updated_at"])
+        return price
     price = price_order(group=groups[0], code_text=text, buyer=buyer)
     if price.promo_error:
         raise PromoError(price.promo_error, field="code")
     cart.promo_codes = {**cart.promo_codes, str(shop.pk): price.promo.code}
     cart.save(update_fields=["promo_codes", "updated_at"])
     return price
+
+
+@transaction.atomic
+def cart_referral_clear(*, cart: Cart) -> None:
+    """Take Lavka's code off the cart."""
+    Cart.objects.filter(pk=cart.pk).update(referral_code="", referral_shop=None)
 
 
 @transaction.atomic
@@ -67,6 +83,11 @@ def order_record_pricing(*, order: Order, cart: Cart, price: OrderPrice) -> None
                                   "or try again."))  # fmt: skip
     if price.promo is not None:
         referrals_services.promo_record_use(promo=price.promo, revenue=order.total, discount=order.promo_discount)
+    if price.referral is not None:
+        if not referral_use(code=price.referral):
+            raise CartError(_("The promo code «%(code)s» has just been used in another order.")
+                            % {"code": price.referral.code})  # fmt: skip
+        Cart.objects.filter(pk=cart.pk).update(referral_code="", referral_shop=None)
     referrals_services.offers_mark_used(offer_ids=[
         priced.offer.pk for priced in price.group.lines
         if priced.offer is not None and priced.price.source == DiscountSource.PERSONAL

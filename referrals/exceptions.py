@@ -9,3 +9,7 @@ class PromoError(DomainError):
 
 class OfferError(DomainError):
     """A personal offer that cannot be made (made already, a bad percent…)."""
+
+
+class ReferralError(DomainError):
+    """«Дружные скидки»: a round that can't be saved, an invitation that can't be sent…"""

@@ -108,3 +108,19 @@ class OfferForm(forms.Form):
                                  widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}))  # fmt: skip
     days = forms.IntegerField(label=_("Valid, days"), min_value=1, max_value=30, initial=7,
                               widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}))  # fmt: skip
+
+
+class InviteForm(forms.Form):
+    """«Пригласить друзей»: their addresses and the inviter's own words added to the round's text."""
+
+    addresses = forms.CharField(
+        label=_("Friends' e-mail addresses"), max_length=3000,
+        help_text=_("One per line or separated by commas. Friends with an account on Lavka get the invitation in "
+                    "their messages, the others by e-mail."),
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off", "spellcheck": "false",
+                                     "placeholder": "anna@example.ru, ivan@example.ru"}),
+    )  # fmt: skip
+    own_text = forms.CharField(
+        label=_("Your words (optional)"), required=False, max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
+    )  # fmt: skip

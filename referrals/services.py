@@ -1,4 +1,8 @@
-"""Writes of the referrals app: promo codes (create, edit, switch, duplicate, count a use) and personal offers."""
+"""Writes of the referrals app: promo codes (create, edit, switch, duplicate, count a use) and personal offers.
+
+«Дружные скидки» writes live by subject: rounds.py (rounds, the rotation job), friends.py (links,
+the counting rule, issuing codes), invitations.py, codes.py (using a code); re-exported here.
+"""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -12,15 +16,22 @@ from django.utils.translation import gettext as _
 
 from marketplace.notifications import notify, site_url
 
+from .codes import referral_release, referral_use
 from .exceptions import OfferError, PromoError
-from .models import MAX_CODE_LENGTH, PersonalOffer, PromoBonus, PromoCode
+from .friends import code_issue, friend_signed_up, link_for, visit_record
+from .invitations import invitations_mark_read, invitations_send
+from .models import MAX_CODE_LENGTH, REFERRAL_CODE_PREFIX, PersonalOffer, PromoBonus, PromoCode
 from .promos import normalize
+from .rounds import referral_rounds_rotate, round_save
 
 PROMO_FIELDS = ("name", "code", "starts_at", "ends_at", "bonus", "discount_kind", "value", "min_order_total",
                 "max_uses", "max_uses_per_buyer", "is_enabled")  # fmt: skip
 
 
 def _check_promo(*, shop, code: str, bonus: str, products, gift_products, exclude_pk=None) -> None:
+    if code.upper().startswith(REFERRAL_CODE_PREFIX):
+        raise PromoError(_("Codes starting with «%(prefix)s» are Lavka's own. Choose another code.")
+                         % {"prefix": REFERRAL_CODE_PREFIX}, field="code")  # fmt: skip
     taken = PromoCode.objects.filter(shop=shop).annotate(lower=Lower("code")).filter(lower=code.lower())
     if taken.exclude(pk=exclude_pk).exists():
         raise PromoError(_("Your shop already has the promo code «%(code)s».") % {"code": code}, field="code")
@@ -143,3 +154,11 @@ def offers_mark_used(*, offer_ids) -> None:
     """The offers priced lines of a placed order (called by orders inside its transaction)."""
     if offer_ids:
         PersonalOffer.objects.filter(pk__in=list(offer_ids), used_at__isnull=True).update(used_at=timezone.now())
+
+
+__all__ = [
+    "code_issue", "friend_signed_up", "invitations_mark_read", "invitations_send", "link_for", "offer_make",
+    "offers_mark_used", "promo_create", "promo_duplicate", "promo_record_use", "promo_release_use",
+    "promo_set_enabled", "promo_update", "referral_release", "referral_rounds_rotate", "referral_use", "round_save",
+    "visit_record",
+]  # fmt: skip

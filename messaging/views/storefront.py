@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from catalog.models import Product
 from marketplace.forms import call_service
+from referrals.invitations import invitations_mark_read
 from shops.selectors import shop_get_for_storefront
 
 from .. import selectors, services
@@ -28,7 +29,12 @@ def conversation_list(request):
         request.GET.get("page")
     )
     shop_unread = selectors.unread_count_for_shop(request.user.shop) if request.user.is_seller else 0
-    return render(request, "messaging/list.html", {"page": page, "shop_unread": shop_unread})
+    invitations = selectors.invitations_for_inbox(user=request.user)
+    # The rows are already fetched, so the unread ones still show as unread this once; the cached
+    # count is dropped before rendering so the header's badge asks afresh instead of showing them.
+    if invitations["invitations_unread"] and invitations_mark_read(user=request.user):
+        selectors.unread_forget_users([request.user.pk])
+    return render(request, "messaging/list.html", {"page": page, "shop_unread": shop_unread, **invitations})
 
 
 def _product_or_shop(request):

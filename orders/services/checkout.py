@@ -20,7 +20,7 @@ from ..models import (
     OrderItem,
     OrderStatus,
 )
-from ..pricing import price_order
+from ..pricing import price_order, referral_text_for
 from ..promos import order_record_pricing
 from ..selectors import (
     cart_groups,
@@ -67,10 +67,12 @@ def order_place(
     if is_guest:
         _check_guest_quantities(priced_lines)
     # The promo code typed for this shop, checked again now with its row locked (usage limits).
-    pricing = price_order(group=groups[0], code_text=cart.promo_codes.get(str(shop.pk), ""), buyer=buyer,
-                          email=email, lock=True)  # fmt: skip
+    pricing = price_order(group=groups[0], code_text=cart.promo_codes.get(str(shop.pk), ""),
+                          referral_text=referral_text_for(cart, shop), buyer=buyer, email=email, lock=True)  # fmt: skip
     if pricing.promo_error:
         raise CartError(pricing.promo_error)
+    if pricing.referral_error:
+        raise CartError(pricing.referral_error)
     order = Order.objects.create(
         shop=shop, buyer=buyer, is_guest=is_guest, idempotency_key=scoped_idempotency_key(
             cart=cart, shop=shop, key=idempotency_key), buyer_name=buyer_name,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from catalog.models import Availability, Product
 from catalog.services import products_sales_record
 from marketplace.pagecache import bump_generation
+from referrals.codes import referral_release
 from referrals.services import promo_release_use
 from shops.models import Shop
 
@@ -48,6 +49,8 @@ def order_transition(*, order: Order, to_status: str, actor, note: str = "", can
         products_sales_record(product_ids=order.items.values_list("product_id", flat=True), delta=-1)
         if order.promo_code_id:  # the code's use, revenue and discount given no longer count
             promo_release_use(promo_id=order.promo_code_id, revenue=order.total, discount=order.promo_discount)
+        if order.referral_code_id:  # Lavka's code works again until its round ends; nothing is owed
+            referral_release(code_id=order.referral_code_id)
         order.cancel_reason = cancel_reason
         fields.append("cancel_reason")
         note = " ".join(part for part in (f"{CancelReason(cancel_reason).label}.", note) if part)

@@ -18,7 +18,9 @@ from catalog.models import Product
 from catalog.views.storefront import storefront_render
 from marketplace.exceptions import DomainError
 from marketplace.forms import call_service, parse_ids
+from marketplace.money import format_rub
 from marketplace.security import same_origin
+from referrals.codes import is_referral_text
 from shops.models import Shop
 from shops.selectors import shop_get_for_storefront
 
@@ -92,18 +94,26 @@ def cart_promo(request, slug):
             name: request.POST[name][:2000] for name in CheckoutForm.draft_fields if name in request.POST}}  # fmt: skip
     if cart is None:
         return redirect(back)
+    if request.POST.get("remove") == "referral":
+        promos.cart_referral_clear(cart=cart)
+        messages.info(request, _("Lavka's promo code is removed."))
+        return redirect(back)
     if request.POST.get("remove"):
         promos.cart_promo_clear(cart=cart, shop=shop)
         messages.info(request, _("The promo code is removed."))
         return redirect(back)
+    text = request.POST.get("code", "")[:100]
     try:
-        price = promos.cart_promo_set(cart=cart, shop=shop, text=request.POST.get("code", "")[:100],
-                                      buyer=_buyer(request))  # fmt: skip
+        price = promos.cart_promo_set(cart=cart, shop=shop, text=text, buyer=_buyer(request))
     except DomainError as error:
         messages.error(request, str(error))
     else:
-        effect = price.promo_explanation
-        messages.success(request, _("Applied: %(effect)s.") % {"effect": effect[:1].lower() + effect[1:]})
+        if is_referral_text(text):
+            messages.success(request, _("Lavka's promo code %(code)s is applied: %(value)s off.")
+                             % {"code": price.referral.code, "value": format_rub(price.platform_discount)})  # fmt: skip
+        else:
+            effect = price.promo_explanation
+            messages.success(request, _("Applied: %(effect)s.") % {"effect": effect[:1].lower() + effect[1:]})
     return redirect(back)
 
 
