@@ -40,6 +40,9 @@ class ProductFilter(django_filters.FilterSet):
     in_stock = django_filters.BooleanFilter(
         label=_("Ready to ship"), widget=forms.CheckboxInput, method="ready_to_ship"
     )
+    reliable = django_filters.BooleanFilter(
+        label=_("Reliable sellers only"), widget=forms.CheckboxInput, method="from_reliable_shops"
+    )
     label = django_filters.ChoiceFilter(label=_("Label"), choices=LabelCode.choices, method="with_label",
                                         empty_label=_("Any label"))  # fmt: skip
     shop = django_filters.CharFilter(label=_("Shop"), field_name="shop__slug", max_length=50)
@@ -110,6 +113,10 @@ class ProductFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(availability=Availability.IN_STOCK, stock__gt=0) | Q(availability=Availability.NOT_TRACKED)
         )
+
+    def from_reliable_shops(self, queryset, name, value):
+        """«Надежный продавец» (seed 001): the label is given to the shop's products."""
+        return queryset.filter(shop__is_reliable=True) if value else queryset
 
     def with_label(self, queryset, name, value):
         return queryset.filter(LABEL_FILTERS[value]) if value else queryset

@@ -175,7 +175,8 @@ class Product(models.Model):
 CARD_FIELDS = [
     "id", "title", "price", "discount_percent", "sale_price", "free_shipping", "availability", "stock",
     "is_new", "is_hit", "is_official_reseller", "created_at", "updated_at", "cover_id", "shop__updated_at",
-    "shop__id", "shop__name", "shop__slug", "shop__city", "cover__id", "cover__image", "cover__width", "cover__height",
+    "shop__id", "shop__name", "shop__slug", "shop__city", "shop__is_reliable", "cover__id", "cover__image",
+    "cover__width", "cover__height",
     "shop__vacation__id", "shop__vacation__shop_id", "shop__vacation__starts_on", "shop__vacation__ends_on",
     "shop__vacation__allow_cart",
 ]  # fmt: skip

@@ -59,6 +59,14 @@ def screenshot():
     return take
 
 
+def both_widths(page, screenshot, name):
+    """Screenshots at 1366 and 390 px (``screenshot`` is the fixture below), the page left at 1366."""
+    screenshot(page, f"{name}-1366")
+    page.set_viewport_size(PHONE)
+    screenshot(page, f"{name}-390")
+    page.set_viewport_size(DESKTOP)
+
+
 @pytest.fixture(autouse=True)
 def _close_extra_pages(browser):
     """Pages a journey opens with ``browser.new_page()`` (a second person) get a context of their

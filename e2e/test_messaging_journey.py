@@ -12,17 +12,11 @@ from marketplace.tests.factories import UserFactory
 from orders.tests.factories import order_for
 from shops.tests.factories import ShopFactory
 
-from .conftest import DESKTOP, PHONE
+from .conftest import DESKTOP, both_widths
 from .test_shop_journey import PASSWORD, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-
-def both_widths(page, screenshot, name):
-    screenshot(page, f"{name}-1366")
-    page.set_viewport_size(PHONE)
-    screenshot(page, f"{name}-390")
-    page.set_viewport_size(DESKTOP)
 
 
 def test_ask_before_ordering_answer_refusals_badges_and_order_chat(live_server, page, screenshot, settings):

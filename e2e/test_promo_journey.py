@@ -11,18 +11,12 @@ from marketplace.tests.factories import UserFactory
 from orders.models import Order
 from shops.tests.factories import ShopFactory
 
-from .conftest import PHONE
+from .conftest import PHONE, both_widths
 from .test_order_journey import buy_everything
 from .test_shop_journey import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-
-def both_widths(page, screenshot, name):
-    screenshot(page, f"{name}-1366")
-    page.set_viewport_size(PHONE)
-    screenshot(page, f"{name}-390")
-    page.set_viewport_size({"width": 1366, "height": 900})
 
 
 def test_seller_makes_vesna_and_a_buyer_pays_900(live_server, page, screenshot):

@@ -16,7 +16,7 @@ from orders.models import Order
 from referrals.models import ReferralCode, ReferralLink, ReferralRound
 from shops.tests.factories import ShopFactory
 
-from .conftest import DESKTOP, PHONE
+from .conftest import both_widths
 from .test_order_journey import buy_everything
 from .test_shop_journey import log_in
 
@@ -27,12 +27,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 CHROME = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
           "Chrome/131.0.0.0 Safari/537.36")  # fmt: skip
 
-
-def both_widths(page, screenshot, name):
-    screenshot(page, f"{name}-1366")
-    page.set_viewport_size(PHONE)
-    screenshot(page, f"{name}-390")
-    page.set_viewport_size(DESKTOP)
 
 
 def friend_follows(browser, link: str, number: int):

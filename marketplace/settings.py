@@ -201,6 +201,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "messaging.tasks.response_times_refresh_task",
         "schedule": crontab(minute=41),
     },
+    "moderation-reliable-recheck": {
+        "task": "moderation.tasks.reliable_recheck_task",
+        "schedule": crontab(hour=4, minute=17),
+    },
 }
 
 # --- Auth and accounts ------------------------------------------------------

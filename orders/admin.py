@@ -11,6 +11,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +29,17 @@ from .compensation import (
     previous_month,
 )
 from .exceptions import ShipmentError
-from .models import Compensation, Order, OrderEvent, OrderItem, Review, Shipment, TrackingEvent
+from .models import (
+    Compensation,
+    Order,
+    OrderEvent,
+    OrderItem,
+    Review,
+    ReviewPhoto,
+    ReviewRevision,
+    Shipment,
+    TrackingEvent,
+)
 from .services import reviews_set_published, shipment_refresh
 
 
@@ -156,15 +167,36 @@ class ShipmentAdmin(admin.ModelAdmin):
                           % {"count": queryset.count(), "changed": changed, "failed": failed})  # fmt: skip
 
 
+class ReviewPhotoInline(ReadOnlyInline):
+    model = ReviewPhoto
+    fields = ["preview", "image", "position"]
+    readonly_fields = ["preview"]
+
+    @admin.display(description=_("photo"))
+    def preview(self, photo):
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="" width="72" height="72"></a>',
+            photo.image.url,
+            photo.thumb.url,
+        )
+
+
+class ReviewRevisionInline(ReadOnlyInline):
+    model = ReviewRevision
+    fields = ["edited_at", "rating", "text"]
+
+
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "shop", "author", "rating", "is_published", "created_at"]
-    list_filter = ["is_published", "rating"]
+    list_display = ["__str__", "kind", "shop", "author", "rating", "is_published", "created_at", "edited_at"]
+    list_filter = ["kind", "is_published", "rating"]
     search_fields = ["text", "shop__name", "author__email", "order__number", "item__title"]
     list_select_related = ["shop", "author", "item"]
     date_hierarchy = "created_at"
-    # What the buyer wrote is theirs: moderation may hide it, never edit it.
-    readonly_fields = ["item", "order", "shop", "product", "author", "rating", "text", "created_at", "is_published"]
+    # What the buyer wrote is theirs: moderation may hide it, never edit it. The seller's answer likewise.
+    readonly_fields = ["kind", "item", "order", "shop", "product", "author", "rating", "text", "created_at",
+                       "edited_at", "is_published", "answer", "answered_at", "answer_edited_at"]  # fmt: skip
+    inlines = [ReviewPhotoInline, ReviewRevisionInline]
     actions = ["hide", "publish"]
 
     def has_add_permission(self, request):

@@ -18,3 +18,9 @@ class OrdersConfig(AppConfig):
         from .selectors import open_orders_count
 
         register_overview(open_orders_count)
+
+        from catalog.product_sections import register_product_section
+
+        from .views.storefront import product_reviews_section
+
+        register_product_section(product_reviews_section)

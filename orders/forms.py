@@ -1,15 +1,19 @@
-"""Orders forms: checkout, the seller's shipment form and the buyer's review."""
+"""Orders forms: checkout, the seller's shipment form, the buyer's review and the seller's answer."""
 
 import uuid
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
+from catalog.forms import IMAGE_ACCEPT, MultipleFileField, MultipleFileInput
+from marketplace.images import ImageSpec, clean_image
 from marketplace.text_rules import validate_no_links
 from shops.models import ContactMethod
 
-from .models import TRANSITIONS, Carrier, DeliveryMethod, OrderStatus
+from .models import MAX_REVIEW_PHOTOS, TRANSITIONS, Carrier, DeliveryMethod, OrderStatus
 
 
 class CheckoutForm(forms.Form):
@@ -84,8 +88,16 @@ class ShipmentForm(forms.Form):
             self.initial.setdefault("new_status", OrderStatus.SHIPPED)
 
 
+# A buyer's photo: phones take big ones; below 300 px there is nothing to see.
+REVIEW_PHOTO_SPEC = ImageSpec(min_width=300, min_height=300, max_width=1600, max_height=1600)
+
+
 class ReviewForm(forms.Form):
-    """Stars and words about one bought item (the item is in the URL)."""
+    """Stars, words and up to five photos about one bought item (the item is in the URL).
+
+    With ``review`` it is the form that changes that review: the photos it has may be removed,
+    and the new ones must fit beside those kept. Every photo is checked before anything is saved.
+    """
 
     rating = forms.TypedChoiceField(
         label=_("Your rating"), coerce=int, widget=forms.RadioSelect,
@@ -94,4 +106,66 @@ class ReviewForm(forms.Form):
     text = forms.CharField(
         label=_("Your review"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What you liked and what not: other buyers will read it. No contacts or links."),
+    )  # fmt: skip
+    photos = MultipleFileField(
+        label=_("Photos"), required=False, max_files=MAX_REVIEW_PHOTOS,
+        widget=MultipleFileInput(attrs={"accept": IMAGE_ACCEPT, "multiple": True}),
+        help_text=_("Up to 5 photos: JPEG, PNG or WebP, up to 10 MB each."),
+    )  # fmt: skip
+    remove_photos = forms.TypedMultipleChoiceField(
+        label=_("Remove photos"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, review=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.review = review
+        self.existing = list(review.photos.all()) if review is not None else []
+        if review is None:
+            del self.fields["remove_photos"]
+        else:
+            self.initial.setdefault("rating", review.rating)
+            self.initial.setdefault("text", review.text)
+            # The photo itself is the label: the template shows its thumbnail beside the box.
+            self.fields["remove_photos"].choices = [(photo.pk, photo) for photo in self.existing]
+            if not self.existing:
+                del self.fields["remove_photos"]
+
+    def clean_photos(self):
+        uploads = self.cleaned_data["photos"]
+        cleaned, errors = [], []
+        for upload in uploads:
+            # With several files, the message names the file that is wrong.
+            label = gettext("The photo") if len(uploads) == 1 else upload.name
+            try:
+                cleaned.append(clean_image(upload, REVIEW_PHOTO_SPEC, label=label))
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
+
+    def clean(self):
+        cleaned = super().clean()
+        kept = len(self.existing) - len(cleaned.get("remove_photos") or [])
+        if "photos" in cleaned and kept + len(cleaned["photos"]) > MAX_REVIEW_PHOTOS:
+            self.add_error("photos", ngettext(
+                "A review can have at most %(count)d photo.", "A review can have at most %(count)d photos.",
+                MAX_REVIEW_PHOTOS) % {"count": MAX_REVIEW_PHOTOS})  # fmt: skip
+        return cleaned
+
+    def service_kwargs(self) -> dict:
+        """What review_add (or, for a review, review_edit) takes from this form."""
+        data = self.cleaned_data
+        kwargs = {"rating": data["rating"], "text": data["text"]}
+        if self.review is None:
+            return {**kwargs, "photos": data["photos"]}
+        return {**kwargs, "photos_add": data["photos"], "photos_remove": data.get("remove_photos") or []}
+
+
+class ReviewAnswerForm(forms.Form):
+    """The seller's public answer to a review."""
+
+    text = forms.CharField(
+        label=_("Your answer"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Everyone sees it under the review. You can change it within 24 hours. No contacts or links."),
     )  # fmt: skip

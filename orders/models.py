@@ -1,12 +1,17 @@
 """Orders data: carts, orders with their items and history, shipments and carrier tracking."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from imagekit.models import ImageSpecField
+from pilkit.processors import ResizeToFill, ResizeToFit
 
 from catalog.models import Product
+from marketplace.images import validate_upload_size
 
 from .attribution import OrderSource
 
@@ -351,34 +356,128 @@ class TrackingEvent(models.Model):
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.status}"
 
 
-class Review(models.Model):
-    """A registered buyer's stars and words about a product they bought (seed 001: only they may)."""
+class ReviewKind(models.TextChoices):
+    """Who stands behind a review: a buyer about what they bought, or Lavka's administration
+    attaching a sanction to a shop (seed 001: «негативный отзыв … без возможности его удаления»)."""
 
-    item = models.OneToOneField(OrderItem, on_delete=models.CASCADE, related_name="review")
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="reviews")
+    BUYER = "buyer", _("buyer's review")
+    MODERATION = "moderation", _("review by Lavka's administration")
+
+
+# The buyer may change a review this long after writing it; the seller's answer, after answering.
+REVIEW_EDIT_PERIOD = timedelta(days=30)
+ANSWER_EDIT_PERIOD = timedelta(hours=24)
+MAX_REVIEW_PHOTOS = 5
+
+
+class Review(models.Model):
+    """A registered buyer's stars and words about a product they bought (seed 001: only they may),
+    or a moderation review attached to a shop; both count in the ratings, neither can be hidden by
+    the seller, who may answer each once in public."""
+
+    kind = models.CharField(_("kind"), max_length=12, choices=ReviewKind, default=ReviewKind.BUYER)
+    # A buyer's review is about one bought item; a moderation review is about the shop (CheckConstraint).
+    item = models.OneToOneField(OrderItem, null=True, blank=True, on_delete=models.CASCADE, related_name="review")
+    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.CASCADE, related_name="reviews")
     shop = models.ForeignKey("shops.Shop", on_delete=models.CASCADE, related_name="reviews")
     product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviews")
+    # The buyer, or the admin who wrote a moderation review.
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
     rating = models.PositiveSmallIntegerField(_("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)])
     text = models.TextField(_("review"), max_length=2000)
     created_at = models.DateTimeField(_("written"), default=timezone.now, db_index=True)
+    # Set by the author's last edit; the earlier versions are ReviewRevision rows.
+    edited_at = models.DateTimeField(_("changed"), null=True, blank=True)
     # Moderation may hide a review; hidden ones count in no rating.
     is_published = models.BooleanField(_("published"), default=True)
+    # The seller's public answer: once, editable for ANSWER_EDIT_PERIOD after answered_at.
+    answer = models.TextField(_("seller's answer"), max_length=2000, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answer_edited_at = models.DateTimeField(_("answer changed"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
         constraints = [
-            models.CheckConstraint(condition=models.Q(rating__gte=1, rating__lte=5), name="review_rating_1_to_5")
+            models.CheckConstraint(condition=models.Q(rating__gte=1, rating__lte=5), name="review_rating_1_to_5"),
+            models.CheckConstraint(
+                condition=~models.Q(kind=ReviewKind.BUYER) | models.Q(item__isnull=False, order__isnull=False),
+                name="review_buyer_has_item_and_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(answer="") | models.Q(answered_at__isnull=False), name="review_answer_has_date"
+            ),
         ]
         indexes = [models.Index(fields=["shop", "is_published", "-created_at"], name="review_shop_page")]
 
     def __str__(self):
-        return f"{self.rating}★ {self.item}"
+        return f"{self.rating}★ {self.item or self.shop}"
+
+    @property
+    def is_moderation(self) -> bool:
+        return self.kind == ReviewKind.MODERATION
 
     @property
     def author_display(self) -> str:
         """«Мария И.»: buyers are shown by first name and initial."""
         parts = (self.author.name or self.author.email.split("@")[0]).split()
         return " ".join([parts[0], *(f"{part[0]}." for part in parts[1:2])]) if parts else ""
+
+    @property
+    def edit_until(self):
+        return self.created_at + REVIEW_EDIT_PERIOD
+
+    @property
+    def is_editable(self) -> bool:
+        """The author may still change it (a moderation review is changed in the admin, if at all)."""
+        return self.kind == ReviewKind.BUYER and timezone.now() <= self.edit_until
+
+    @property
+    def answer_edit_until(self):
+        return None if self.answered_at is None else self.answered_at + ANSWER_EDIT_PERIOD
+
+    @property
+    def may_answer(self) -> bool:
+        """The seller may answer now: not yet, or within a day of the first answer."""
+        return self.is_published and (self.answered_at is None or timezone.now() <= self.answer_edit_until)
+
+
+class ReviewPhoto(models.Model):
+    """A photo the buyer attached to a review (at most MAX_REVIEW_PHOTOS); thumbnails are made on upload."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("image"), upload_to="orders/reviews/%Y/%m/", width_field="width",
+                              height_field="height", validators=[validate_upload_size])  # fmt: skip
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    thumb = ImageSpecField(source="image", processors=[ResizeToFill(160, 160)], format="WEBP", options={"quality": 80})
+    large = ImageSpecField(source="image", processors=[ResizeToFit(1200, 1200)], format="WEBP", options={"quality": 85})
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("review photo")
+        verbose_name_plural = _("review photos")
+
+    def __str__(self):
+        return self.image.name
+
+
+class ReviewRevision(models.Model):
+    """An earlier version of a review, kept when its author changed it."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="revisions")
+    rating = models.PositiveSmallIntegerField(_("rating"))
+    text = models.TextField(_("review"), max_length=2000)
+    # When this version was replaced by the next one.
+    edited_at = models.DateTimeField(_("replaced"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-edited_at", "-pk"]
+        verbose_name = _("earlier version of a review")
+        verbose_name_plural = _("earlier versions of reviews")
+
+    def __str__(self):
+        return f"{self.rating}★ {self.edited_at:%Y-%m-%d %H:%M}"

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Sum
 from django.utils import timezone
 
 from catalog.models import OptionChoice, WholesaleTier
@@ -15,7 +15,7 @@ from marketplace.money import ZERO
 from marketplace.workdays import add_workdays
 from referrals.selectors import offers_active_for
 
-from .models import Cart, CartLine, Order, OrderStatus
+from .models import Cart, CartLine, Order, OrderStatus, Review, ReviewPhoto
 
 SESSION_KEY = "cart_id"
 
@@ -105,6 +105,41 @@ def cart_groups(cart: Cart | None) -> list[ShopGroup]:
             PricedLine(line=line, choices=chosen, price=price, offer=offer)
         )
     return list(groups.values())
+
+
+# The storefront tab's orders: newest first (the default), best first, worst first.
+REVIEW_SORTS = {
+    "new": ("-created_at", "-pk"),
+    "best": ("-rating", "-created_at", "-pk"),
+    "worst": ("rating", "-created_at", "-pk"),
+}
+
+
+def reviews_shown(reviews):
+    """Reviews as pages show them: author, product, item and the photos in a fixed number of queries."""
+    return reviews.select_related("author", "product", "item").prefetch_related(
+        Prefetch("photos", queryset=ReviewPhoto.objects.order_by("position", "pk"))
+    )
+
+
+def reviews_for_storefront(*, shop, product=None, sort: str = "new", with_photos: bool = False):
+    """The published reviews of a shop (or of one of its products) for the «Отзывы» tab."""
+    reviews = Review.objects.filter(shop=shop, is_published=True)
+    if product is not None:
+        reviews = reviews.filter(product=product)
+    if with_photos:
+        reviews = reviews.filter(Exists(ReviewPhoto.objects.filter(review=OuterRef("pk"))))
+    return reviews_shown(reviews.order_by(*REVIEW_SORTS.get(sort, REVIEW_SORTS["new"])))
+
+
+def reviews_for_cabinet(*, shop):
+    """All the shop's reviews, hidden ones too (the seller sees what moderation hid), newest first."""
+    return reviews_shown(Review.objects.filter(shop=shop).order_by("-created_at", "-pk"))
+
+
+def reviews_latest_for_product(*, product, limit: int = 5) -> list:
+    """The product page's inline reviews: the latest published ones."""
+    return list(reviews_shown(Review.objects.filter(product=product, is_published=True))[:limit])
 
 
 def review_distribution(reviews) -> tuple[list[tuple[int, int, int]], int]:

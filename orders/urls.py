@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cabinet, carts, marketing, storefront
+from .views import cabinet, carts, marketing, reviews_cabinet, storefront
 
 app_name = "orders"
 
@@ -17,8 +17,11 @@ urlpatterns = [
     path("orders/<str:number>/received/", storefront.order_received, name="received"),
     path("orders/<str:number>/tracking/<int:pk>/", storefront.tracking, name="tracking"),
     path("orders/<str:number>/reviews/<int:item_pk>/", storefront.review_add, name="review-add"),
+    path("orders/<str:number>/reviews/<int:pk>/edit/", storefront.review_edit, name="review-edit"),
     path("shops/<slug:slug>/reviews/", storefront.shop_reviews, name="shop-reviews"),
     path("cabinet/orders/", cabinet.order_list, name="cabinet-list"),
+    path("cabinet/reviews/", reviews_cabinet.review_list, name="cabinet-reviews"),
+    path("cabinet/reviews/<int:pk>/answer/", reviews_cabinet.review_answer, name="cabinet-review-answer"),
     path("cabinet/carts/", carts.cart_list, name="cabinet-carts"),
     path("cabinet/carts/offer/", carts.cart_offer, name="cabinet-carts-offer"),
     path("cabinet/marketing/", marketing.report, name="cabinet-marketing"),

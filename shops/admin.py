@@ -41,7 +41,9 @@ class ShopAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "owner__email", "owner__name", "city"]
     list_select_related = ["owner"]
     date_hierarchy = "created_at"
-    readonly_fields = ["created_at", "updated_at", "about_html"]
+    # The badge comes and goes only through «Стать надежным продавцом» applications (moderation's
+    # services: audited, e-mailed); the ratings only from reviews.
+    readonly_fields = ["created_at", "updated_at", "about_html", "is_reliable", "rating_avg", "rating_count"]
     raw_id_fields = ["owner"]
     inlines = [VacationInline, CollectionInline, AboutImageInline]
     actions = ["make_active", "hide_products", "ban"]

@@ -22,6 +22,7 @@ from .. import services
 from ..filters import ProductFilter
 from ..models import Category, Product, ProductLike
 from ..pricing import DiscountSource, price_line
+from ..product_sections import product_sections
 from ..selectors import collections_for_storefront, option_groups_for_page, product_for_page, product_get_visible
 
 PAGE_SIZE = 24
@@ -170,6 +171,8 @@ def _product_context(request, product, *, preview=False):
     option_groups = SimpleLazyObject(lambda: option_groups_for_page(product))
     liked = request.user.is_authenticated and ProductLike.objects.filter(user=request.user, product=product).exists()
     more = Product.objects.visible().for_cards().filter(shop=shop).exclude(pk=product.pk).order_by("-created_at")[:4]
+    # Other apps' parts of the page (reviews); read only if the cached lower part is rendered again.
+    sections = SimpleLazyObject(lambda: product_sections(product))
     return {
         "product": product,
         "shop": shop,
@@ -182,6 +185,7 @@ def _product_context(request, product, *, preview=False):
         "can_add_to_cart": product.is_orderable and (vacation is None or vacation.allow_cart) and not preview,
         "more_from_shop": more,
         "preview": preview,
+        "product_sections": sections,
     }
 
 

@@ -3,6 +3,7 @@ from django.core.management import CommandError, call_command
 
 from marketplace.demo import DEMO_PASSWORD
 from marketplace.models import User
+from shops.models import Shop
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +72,27 @@ def test_seed_demo_places_orders_in_every_status(settings, tmp_path, mailoutbox)
     assert Order.objects.filter(buyer__email="buyer@lavka.test").values("shop").distinct().count() >= 2
     assert Order.objects.filter(is_guest=True).exists()
     assert mailoutbox == []  # demo e-mails go nowhere
+
+
+def test_seed_demo_shows_the_reliable_seller_badge_in_three_states(settings, tmp_path):
+    """One shop qualifies and holds the badge, the demo seller's is two tracked sales short, one has a low average."""
+    from moderation.models import ReliableApplication
+    from moderation.selectors import reliable_criteria
+    from orders.models import Shipment, TrackingEvent
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo", "--products-per-shop", "8")
+    holder, short, low = (Shop.objects.get(slug=slug) for slug in ("len-i-hlopok", "masterskaya-anny",
+                                                                   "stolyarka-petrova"))  # fmt: skip
+    assert holder.is_reliable and all(criterion.met for criterion in reliable_criteria(holder).all)
+    assert ReliableApplication.objects.get(shop=holder).status == "approved"
+    figures = reliable_criteria(short)
+    assert (figures.tracked_sales.value, figures.tracked_sales.met) == (8, False) and not short.is_reliable
+    assert figures.positive_reviews.met and figures.average_rating.met
+    figures = reliable_criteria(low)
+    assert figures.tracked_sales.met and not figures.average_rating.met
+    # Parcels go from the seller's city to the buyer's, after the order was placed.
+    for shipment in Shipment.objects.filter(order__shop=holder).select_related("order"):
+        events = list(TrackingEvent.objects.filter(shipment=shipment).order_by("occurred_at"))
+        assert events[0].location.startswith(holder.city) and events[0].occurred_at > shipment.order.created_at
+        assert events[-1].is_delivery and events[-1].location.split()[-1] in shipment.order.address

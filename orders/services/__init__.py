@@ -13,7 +13,11 @@ from .checkout import (
 )
 from .reviews import (
     review_add,
+    review_answer,
     review_can_write,
+    review_edit,
+    review_is_own_shop,
+    review_moderation_add,
     reviews_set_published,
 )
 from .shipments import (
@@ -46,7 +50,11 @@ __all__ = [
     "order_transition",
     "orders_cancel_unconfirmed_guest",
     "review_add",
+    "review_answer",
     "review_can_write",
+    "review_edit",
+    "review_is_own_shop",
+    "review_moderation_add",
     "reviews_set_published",
     "shipment_add",
     "shipment_delete",

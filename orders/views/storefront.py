@@ -1,6 +1,7 @@
-"""Buyer pages of the orders app: the cart, checkout, the buyer's orders and parcel tracking."""
+"""Buyer pages of the orders app: the cart, checkout, the buyer's orders, reviews and parcel tracking."""
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,6 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
@@ -32,7 +34,14 @@ from ..forms import CheckoutForm, ReviewForm
 from ..limits import guest_checkout_allowed, guest_checkout_record
 from ..models import Order, Review
 from ..pricing import groups_priced
-from ..selectors import cart_for, order_for_idempotency_key, review_distribution
+from ..selectors import (
+    REVIEW_SORTS,
+    cart_for,
+    order_for_idempotency_key,
+    review_distribution,
+    reviews_for_storefront,
+    reviews_latest_for_product,
+)
 
 
 def _quantity(value) -> int:
@@ -258,15 +267,22 @@ def order_received(request, number):
     return redirect(order.get_absolute_url())
 
 
-def _order_page(request, order, *, review_forms=None, status=200):
-    items = list(order.items.select_related("review"))
+def _order_page(request, order, *, review_forms=None, edit_forms=None, status=200):
+    items = list(order.items.select_related("review").prefetch_related("review__photos"))
     can_review = services.review_can_write(author=request.user, order=order)
-    review_forms = review_forms or {}
+    review_forms, edit_forms = review_forms or {}, edit_forms or {}
     for item in items:
-        has_review = hasattr(item, "review")
-        fresh = ReviewForm(prefix=f"item{item.pk}") if can_review and not has_review else None
+        review = getattr(item, "review", None)
+        fresh = ReviewForm(prefix=f"item{item.pk}") if can_review and review is None else None
         item.review_form = review_forms.get(item.pk) or fresh
+        item.review_edit_form = None
+        if review is not None and review.pk in edit_forms:
+            # A refused edit comes back with its error, even when the 30 days are over.
+            item.review_edit_form = edit_forms[review.pk]
+        elif review is not None and review.author_id == request.user.pk and review.is_editable:
+            item.review_edit_form = ReviewForm(review=review, prefix=f"edit{review.pk}")
     context = {"order": order, "items": items, "events": order.events.all(), "can_review": can_review,
+               "own_shop": services.review_is_own_shop(author=request.user, order=order),
                "shipments": order.shipments.prefetch_related("events")}  # fmt: skip
     return render(request, "orders/order_detail.html", context, status=status)
 
@@ -281,9 +297,9 @@ def order_detail(request, number):
 def review_add(request, number, item_pk):
     order = get_object_or_404(Order.objects.select_related("shop"), number=number, buyer=request.user)
     item = get_object_or_404(order.items, pk=item_pk)
-    form = ReviewForm(request.POST, prefix=f"item{item.pk}")
+    form = ReviewForm(request.POST, request.FILES, prefix=f"item{item.pk}")
     review = form.is_valid() and call_service(form, services.review_add, author=request.user, item=item,
-                                              **form.cleaned_data)  # fmt: skip
+                                              **form.service_kwargs())  # fmt: skip
     if review:
         messages.success(request, _("Thank you! Your review of «%(title)s» is published.") % {"title": item.title})
         return redirect(f"{order.get_absolute_url()}#reviews")
@@ -291,24 +307,64 @@ def review_add(request, number, item_pk):
     return _order_page(request, order, review_forms={item.pk: form}, status=400)
 
 
+@login_required
+@require_POST
+def review_edit(request, number, pk):
+    """The author changes their review (30 days from writing it); the earlier version is kept."""
+    order = get_object_or_404(Order.objects.select_related("shop"), number=number, buyer=request.user)
+    review = get_object_or_404(order.reviews.all(), pk=pk, author=request.user)
+    form = ReviewForm(request.POST, request.FILES, review=review, prefix=f"edit{review.pk}")
+    if form.is_valid() and call_service(form, services.review_edit, author=request.user, review=review,
+                                        **form.service_kwargs()):  # fmt: skip
+        messages.success(request, _("Your review is changed."))
+        return redirect(f"{order.get_absolute_url()}#review-{review.pk}")
+    messages.error(request, _("The review is not changed: see the form below."))
+    return _order_page(request, order, edit_forms={review.pk: form}, status=400)
+
+
 REVIEWS_PER_PAGE = 20
 
 
 def shop_reviews(request, slug):
-    """The storefront's «Отзывы» tab: published reviews, newest first; ?product= narrows to one product."""
+    """The storefront's «Отзывы» tab: published reviews, newest first (or best, worst); ?product=
+    narrows to one product, ?photos=1 to reviews with photos."""
     shop = shop_get_for_storefront(slug=slug)
-    reviews = Review.objects.filter(shop=shop, is_published=True)
     product = None
     product_ids = parse_ids([request.GET.get("product")])
     if product_ids:
         product = Product.objects.visible().filter(shop=shop, pk=product_ids[0]).first()
-        if product is not None:
-            reviews = reviews.filter(product=product)
-    distribution, total = review_distribution(reviews)
-    page = Paginator(reviews.select_related("author", "product"), REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
+    sort = request.GET.get("sort") if request.GET.get("sort") in REVIEW_SORTS else "new"
+    with_photos = request.GET.get("photos") == "1"
+    summary = Review.objects.filter(shop=shop, is_published=True)
+    if product is not None:
+        summary = summary.filter(product=product)
+    distribution, total = review_distribution(summary)
+    reviews = reviews_for_storefront(shop=shop, product=product, sort=sort, with_photos=with_photos)
+    page = Paginator(reviews, REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
     page.elided_range = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-    return storefront_render(request, shop, "reviews", page=page, product=product, distribution=distribution,
-                             total=total, query_string=f"product={product.pk}" if product else "")  # fmt: skip
+    base = {"product": product.pk} if product else {}
+    return storefront_render(
+        request, shop, "reviews", page=page, product=product, distribution=distribution, total=total,
+        show_product=product is None, sort=sort, with_photos=with_photos,
+        sorts=[(code, _sort_label(code)) for code in REVIEW_SORTS],
+        base_query=urlencode(base), photos_query=urlencode({**base, "sort": sort}),
+        query_string=urlencode({**base, "sort": sort, **({"photos": "1"} if with_photos else {})}),
+    )  # fmt: skip
+
+
+def _sort_label(code: str) -> str:
+    return {"new": _("Newest"), "best": _("Best first"), "worst": _("Worst first")}[code]
+
+
+def product_reviews_section(product) -> str:
+    """The product page's inline reviews (registered in apps.py with catalog.product_sections):
+    no query for a product without reviews, a fixed few otherwise."""
+    if not product.review_count:
+        return ""
+    distribution, total = review_distribution(Review.objects.filter(product=product, is_published=True))
+    context = {"product": product, "reviews": reviews_latest_for_product(product=product, limit=5),
+               "distribution": distribution, "total": total}  # fmt: skip
+    return render_to_string("orders/includes/product_reviews.html", context)
 
 
 @_login_first

@@ -12,6 +12,7 @@ from catalog import demo as catalog_demo
 from marketplace import demo as marketplace_demo
 from marketplace.models import User
 from messaging import demo as messaging_demo
+from moderation import demo as moderation_demo
 from orders import demo as orders_demo
 from orders import demo_carts as orders_demo_carts
 from referrals import demo as referrals_demo
@@ -19,7 +20,7 @@ from shops import demo as shops_demo
 
 # Every app's demo step, in the layer order of DESIGN.md.
 STEPS = [marketplace_demo.seed, shops_demo.seed, catalog_demo.seed, referrals_demo.seed, orders_demo.seed,
-         orders_demo_carts.seed, messaging_demo.seed]  # fmt: skip
+         orders_demo_carts.seed, messaging_demo.seed, moderation_demo.seed]  # fmt: skip
 
 
 class Command(BaseCommand):

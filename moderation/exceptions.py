@@ -1,0 +1,11 @@
+"""Domain errors of the moderation app."""
+
+from marketplace.exceptions import DomainError
+
+
+class ReliableError(DomainError):
+    """A «Надёжный продавец» application or decision that cannot be made, with a readable reason."""
+
+
+class ComplaintError(DomainError):
+    """A complaint decision that cannot be made."""
