@@ -107,7 +107,7 @@ def review_edit(*, author, review: Review, rating: int, text: str, photos_add: S
 def review_answer(*, shop: Shop, review: Review, text: str) -> Review:
     """The seller's public answer: once per review, changeable for ANSWER_EDIT_PERIOD after the
     first answer, then locked. The buyer is e-mailed on the first answer."""
-    review = Review.objects.select_for_update().select_related("author", "item", "order").get(pk=review.pk)
+    review = Review.objects.select_for_update(of=("self",)).select_related("author", "item", "order").get(pk=review.pk)
     if review.shop_id != shop.pk:
         raise ReviewError(_("This review is about another shop."))
     if not review.is_published:
