@@ -7,6 +7,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -199,6 +200,11 @@ LABEL_FILTERS = {
 }
 
 
+# The 16 hex digits of ProductImage.phash cut into five bands (1-based start, length): two hashes
+# at most four bits apart agree on a whole band.
+PHASH_BANDS = ((1, 4), (5, 3), (8, 3), (11, 3), (14, 3))
+
+
 class ProductImage(models.Model):
     """A product photo; the first by position is the cover. Thumbnails are made on upload."""
 
@@ -209,6 +215,10 @@ class ProductImage(models.Model):
     width = models.PositiveIntegerField(default=0, editable=False)
     height = models.PositiveIntegerField(default=0, editable=False)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # Measured on upload (catalog.image_hooks.measure): a perceptual hash that re-saved and resized
+    # copies share, and the photo's sharpness; moderation's image queue compares them.
+    phash = models.CharField(_("perceptual hash"), max_length=16, blank=True, db_index=True, editable=False)
+    sharpness = models.FloatField(_("sharpness"), null=True, blank=True, editable=False)
 
     # Grids crop square (seed 001); the product page shows the photo in its own shape.
     card = ImageSpecField(source="image", processors=[ResizeToFill(400, 400)], format="WEBP", options={"quality": 82})
@@ -219,6 +229,12 @@ class ProductImage(models.Model):
         ordering = ["position", "pk"]
         verbose_name = _("product image")
         verbose_name_plural = _("product images")
+        # Hashes a few bits apart share at least one whole band (pigeonhole), so similar photos
+        # are found through these indexes rather than by comparing every stored hash.
+        indexes = [
+            models.Index(Substr("phash", start, length), name=f"productimage_phash_band{number}")
+            for number, (start, length) in enumerate(PHASH_BANDS)
+        ]
 
     def __str__(self):
         return self.image.name

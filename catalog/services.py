@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 
 from marketplace.money import format_rub, percent_of, to_money
 from marketplace.pagecache import bump_generation
+from marketplace.text_hooks import text_saved
 from shops.models import Collection, Shop
 
-from . import attachments, search
+from . import attachments, image_hooks, search
 from .exceptions import CatalogError
 from .models import (
     Attachment,
@@ -117,6 +118,7 @@ def _refresh_derived(product: Product) -> None:
         Product.objects.filter(pk=product.pk).update(
             search_vector=RawSQL(search.VECTOR_SQL, search.vector_params(document))
         )
+    text_saved(instance=product, fields=["title", "description"])  # scanned for contacts (moderation)
 
 
 def products_refresh_search(*, queryset=None, batch_size: int = 500) -> int:
@@ -217,10 +219,13 @@ def product_image_add(*, product: Product, image) -> ProductImage:
     if product.images.count() >= MAX_IMAGES:
         raise CatalogError(_("A product can have at most %(count)d images.") % {"count": MAX_IMAGES})
     last = product.images.order_by("-position").values_list("position", flat=True).first()
-    photo = ProductImage(product=product, position=0 if last is None else last + 1)
+    found = image_hooks.measure(image)
+    photo = ProductImage(product=product, position=0 if last is None else last + 1, phash=found.phash,
+                         sharpness=found.sharpness)  # fmt: skip
     photo.image.save(image.name, image, save=False)
     photo.save()
     _set_cover(product)
+    image_hooks.image_added(photo.pk)
     return photo
 
 
@@ -236,6 +241,7 @@ def product_image_delete(*, photo: ProductImage) -> None:
     _touch(photo.product)
     product = photo.product
     storage, name = photo.image.storage, photo.image.name
+    image_hooks.image_removing(photo)
     photo.delete()
     _set_cover(product)
     transaction.on_commit(lambda: storage.delete(name))

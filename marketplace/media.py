@@ -27,9 +27,9 @@ from django.views.static import was_modified_since
 IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
 # Upload folders whose files only their own views may send (they check visibility or
 # ownership): product attachments and reseller documents (catalog.models) and message
-# attachments (messaging.models). Kept here, not imported, because marketplace may not import
-# those apps; their tests check they match.
-PRIVATE_PREFIXES = ("catalog/files/", "catalog/reseller/", "messaging/attachments/")
+# attachments (messaging.models), complaint photos (moderation.models). Kept here, not imported,
+# because marketplace may not import those apps; their tests check they match.
+PRIVATE_PREFIXES = ("catalog/files/", "catalog/reseller/", "messaging/attachments/", "moderation/complaints/")
 SANDBOX_CSP = "default-src 'none'; sandbox"
 # Uploaded images get new names when replaced, so a day of caching is safe.
 IMAGE_CACHE_CONTROL = "public, max-age=86400"
@@ -41,6 +41,20 @@ def protect(response):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = SANDBOX_CSP  # django-csp keeps a header a view set
     return response
+
+
+def private_image(file) -> FileResponse:
+    """A private uploaded photo shown inline to someone its view has let in (never cached by proxies)."""
+    content_type = IMAGE_TYPES.get(os.path.splitext(file.name)[1].lower())
+    if content_type is None:
+        raise Http404
+    try:
+        handle = file.storage.open(file.name, "rb")
+    except (FileNotFoundError, SuspiciousFileOperation):
+        raise Http404 from None
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return protect(response)
 
 
 def file_download(file, *, filename: str, content_type: str = "application/octet-stream") -> FileResponse:

@@ -193,6 +193,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "messaging.tasks.notify_pending_task",
         "schedule": crontab(minute="*"),
     },
+    "moderation-orders-unprocessed": {
+        "task": "moderation.tasks_complaints.orders_unprocessed_task",
+        "schedule": crontab(minute=11),
+    },
+    "moderation-messages-unanswered": {
+        "task": "moderation.tasks_queues.messages_unanswered_task",
+        "schedule": crontab(hour=6, minute=5),
+    },
+    "moderation-texts-scan": {
+        "task": "moderation.tasks_queues.texts_scan_task",
+        "schedule": crontab(hour=3, minute=35),
+    },
     "referrals-rounds-rotate": {
         "task": "referrals.tasks.rounds_rotate_task",
         "schedule": crontab(minute="*/10"),

@@ -17,7 +17,7 @@ urlpatterns = [
     path("rules/", rules, name="rules"),
     path("ping/", ping, name="ping"),
     path("accounts/profile/", profile, name="profile"),
-    path("cabinet/", include("moderation.urls")),
+    path("", include("moderation.urls")),
     path("cabinet/", include("shops.urls")),
     path("", include("referrals.urls")),
     path("", include("orders.urls")),

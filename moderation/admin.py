@@ -1,6 +1,6 @@
-"""Moderation in the admin: complaints; «Надёжный продавец» applications beside their criteria (as applied
-and as of now), the shop's sanctions and complaints, with approve / refuse / withdraw through the services;
-the daily re-check's flags; withdrawals."""
+"""Moderation in the admin: «Надёжный продавец» applications beside their criteria (as applied and as of
+now), the shop's sanctions and complaints, with approve / refuse / withdraw through the services; the daily
+re-check's flags; withdrawals. Complaints themselves are in admin_complaints.py."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -28,7 +28,7 @@ from .models import (
     ReliableWithdrawal,
 )
 from .selectors import reliable_criteria
-from .services import complaint_decide, reliable_approve, reliable_flag_resolve, reliable_refuse, reliable_withdraw
+from .services import reliable_approve, reliable_flag_resolve, reliable_refuse, reliable_withdraw
 
 CRITERIA_LABELS = {
     "tracked_sales": _("Sales confirmed by tracking"),
@@ -93,37 +93,6 @@ class ShopStandingColumns:
     @admin.display(description=_("confirmed complaints"))
     def confirmed_complaints(self, obj):
         return confirmed_complaints_list(obj.shop)
-
-
-@admin.register(Complaint)
-class ComplaintAdmin(admin.ModelAdmin):
-    """Read-only once received: decisions go through complaint_decide() (the moderation issue adds more)."""
-
-    list_display = ["shop", "kind", "status", "author", "order", "created_at", "decided_at"]
-    list_filter = ["status", "kind"]
-    search_fields = ["shop__name", "text", "author__email", "order__number"]
-    list_select_related = ["shop", "author", "order"]
-    date_hierarchy = "created_at"
-    raw_id_fields = ["shop", "order"]
-    fields = ["shop", "order", "author", "kind", "text", "status", "created_at", "decided_at", "decided_by"]
-    actions = ["confirm", "reject"]
-
-    def get_readonly_fields(self, request, obj=None):
-        # A new complaint is the administration's own (no author); a received one is never edited.
-        return self.fields if obj else ["author", "status", "created_at", "decided_at", "decided_by"]
-
-    def _decide(self, request, queryset, status):
-        for complaint in queryset:
-            complaint_decide(complaint=complaint, actor=request.user, status=status)
-        self.message_user(request, gettext("Decided: %(count)d.") % {"count": queryset.count()})
-
-    @admin.action(description=_("Confirm the chosen complaints"), permissions=["change"])
-    def confirm(self, request, queryset):
-        self._decide(request, queryset, ComplaintStatus.CONFIRMED)
-
-    @admin.action(description=_("Reject the chosen complaints"), permissions=["change"])
-    def reject(self, request, queryset):
-        self._decide(request, queryset, ComplaintStatus.REJECTED)
 
 
 class ReasonViews:
@@ -439,3 +408,7 @@ class BadgeHolderAdmin(ReasonViews, admin.ModelAdmin):
                                  intro=gettext("The reason is e-mailed to each seller and shown in their cabinet."),
                                  objects=shops, form=form, action="withdraw_badge",
                                  submit=gettext("Withdraw the badge"))  # fmt: skip
+
+
+# Each moderation subject keeps its admin in a module of its own.
+from . import admin_complaints, admin_queues, admin_sanctions  # noqa: E402, F401

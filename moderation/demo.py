@@ -10,16 +10,20 @@ everything is dated back over the last months so dates stay in order.
 import uuid
 from datetime import timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from catalog import services as catalog_services
 from catalog.models import Availability, Product
 from marketplace.demo import DemoContext, demo_image
+from messaging.models import Conversation, Message, Side
 from orders import services as order_services
 from orders.carriers import CarrierEvent, TrackingResult
 from orders.models import Cart, CartLine, Order, OrderEvent, OrderStatus, Review, ReviewRevision, Shipment
 from orders.tracks import russian_post_check_digit
 
 from . import services
+from .models import Complaint, ComplaintKind, Sanction, SanctionKind, SanctionReason
 from .selectors import reliable_criteria
 
 # Postal index of each demo city (sellers' and buyers').
@@ -58,6 +62,93 @@ ANSWERS = [
 
 
 def seed(ctx: DemoContext) -> None:
+    _reliable(ctx)
+    _sanctions(ctx)
+
+
+def _sanctions(ctx: DemoContext) -> None:
+    """A shop with one warning (a confirmed quality complaint and the administration's review), a
+    shop whose products are hidden for unanswered messages with the seller's appeal waiting, and
+    the demo buyer's pending complaint with a photo."""
+    shops, admin = ctx.extra.get("shops", {}), ctx.users.get("admin@lavka.test")
+    if Sanction.objects.exists() or admin is None:
+        return
+    warned, hidden = shops.get("kozhevennaya-lavka"), shops.get("svechi-i-mylo")
+    buyer = ctx.users.get("buyer@lavka.test")
+    if warned is not None and buyer is not None:
+        complaint = Complaint.objects.create(
+            shop=warned, author=ctx.users.get("olga@lavka.test") or buyer, kind=ComplaintKind.QUALITY,
+            text="Ремень треснул по сгибу через две недели носки, продавец предложил только скидку 10 %.",
+            seller_answer="Партия кожи оказалась пересушенной, мы готовы заменить ремень.",
+            seller_answered_at=timezone.now() - timedelta(days=4), created_at=timezone.now() - timedelta(days=6),
+        )  # fmt: skip
+        services.complaint_confirm(complaint=complaint, actor=admin, rating=2,
+                                   decision="Жалоба подтверждена: брак кожи, замену покупатель не получил.")  # fmt: skip
+    if hidden is not None:
+        _unanswered_messages(hidden, [ctx.users[email] for email in ("olga@lavka.test", "marina@lavka.test",
+                                                                     "denis@lavka.test") if email in ctx.users])  # fmt: skip
+        sanction = services.sanction_impose(
+            shop=hidden, kind=SanctionKind.HIDE_PRODUCTS, reason=SanctionReason.UNANSWERED,
+            details="Три сообщения покупателей больше трёх дней без ответа.",
+            evidence="Сообщения от 22, 23 и 24 ноября не прочитаны и без ответа.",
+        )  # fmt: skip
+        services.appeal_submit(author=hidden.owner, name=hidden.owner.name, email=hidden.owner.email,
+                               sanction=sanction, text="Была в отъезде без интернета. Ответила всем трём "
+                               "покупателям и включила уведомления о сообщениях на телефоне.")  # fmt: skip
+    _image_pair(shops.get("vyazanyj-dom"), shops.get("kukly-natalii"))
+    _phone_in_text(shops.get("mir-modeley"))
+    order = Order.objects.filter(buyer=buyer, shop__slug="stolyarka-petrova", status=OrderStatus.SHIPPED).first()
+    if order is not None:
+        photo = demo_image(size=(800, 600), colors=("#c9a27e", "#6b4f36"), text="трещина", seed=7)
+        services.complaint_file(author=buyer, kind=ComplaintKind.QUALITY, order=order,
+                                text="На пирамидке трещина вдоль кольца, краска облезает. Фото прилагаю.",
+                                photos=[SimpleUploadedFile("treshchina.jpg", photo.read(), "image/jpeg")])  # fmt: skip
+
+
+def _image_pair(owner_shop, borrower) -> None:
+    """The same photo uploaded by two shops: the later upload lands in the image queue beside the original."""
+    if owner_shop is None or borrower is None:
+        return
+    original = Product.objects.filter(shop=owner_shop).order_by("pk").first()
+    copy = Product.objects.filter(shop=borrower).order_by("pk").first()
+    if original is None or copy is None:
+        return
+    photo = demo_image(size=(900, 900), colors=("#e7d7c1", "#a7727d"), text="Зайка", seed=31).read()
+    catalog_services.product_image_add(product=original, image=SimpleUploadedFile("zayka.jpg", photo, "image/jpeg"))
+    catalog_services.product_image_add(product=copy, image=SimpleUploadedFile("kukla.jpg", photo, "image/jpeg"))
+
+
+def _phone_in_text(shop) -> None:
+    """A description saved before the rules existed, with a phone number: the scan puts it in the queue."""
+    product = Product.objects.filter(shop=shop).order_by("pk").first() if shop is not None else None
+    if product is None:
+        return
+    Product.objects.filter(pk=product.pk).update(
+        description=product.description + "\n\nПо вопросам сборки звоните: +7 912 345-67-89."
+    )
+    product.refresh_from_db()
+    services.text_hits_scan(obj=product)
+
+
+QUESTIONS = [
+    "Здравствуйте! Есть ли свеча «Лаванда» без красителей?",
+    "Добрый день, можно заказать мыло с надписью на подарок?",
+    "Подскажите, сколько идёт посылка до Екатеринбурга?",
+]
+
+
+def _unanswered_messages(shop, buyers) -> None:
+    """Buyers' questions the shop has neither read nor answered for four days (seed 001, reason 4)."""
+    sent = timezone.now() - timedelta(days=4)
+    for number, buyer in enumerate(buyers):
+        conversation, _created = Conversation.objects.get_or_create(
+            buyer=buyer, shop=shop, defaults={"started_by": Side.BUYER, "created_at": sent, "last_message_at": sent}
+        )
+        Message.objects.create(conversation=conversation, sender_side=Side.BUYER, author=buyer,
+                               text=QUESTIONS[number % len(QUESTIONS)], created_at=sent + timedelta(hours=number))  # fmt: skip
+
+
+def _reliable(ctx: DemoContext) -> None:
     shops = ctx.extra.get("shops", {})
     if Shipment.objects.filter(order__shop__slug__in=list(PLAN), track_number__startswith="1").count() > 3:
         return  # already seeded

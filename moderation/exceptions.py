@@ -9,3 +9,7 @@ class ReliableError(DomainError):
 
 class ComplaintError(DomainError):
     """A complaint decision that cannot be made."""
+
+
+class SanctionError(DomainError):
+    """A sanction that can't be imposed or lifted as asked (a ban lifted by a non-superuser…)."""

@@ -90,6 +90,8 @@ class CancelReason(models.TextChoices):
 
     BUYER_ASKED = "buyer_asked", _("The buyer asked to cancel")
     NO_CONFIRMATION = "no_confirmation", _("The buyer did not confirm the order in time")
+    # Only staff (moderation, seed 001 reason 5): never offered to sellers.
+    FAKE_ORDER = "fake_order", _("Cancelled by Lavka as a fake order")
 
 
 class DeliveryMethod(models.TextChoices):

@@ -1,11 +1,14 @@
-"""Shops in the Django admin: search, filters, moderation state."""
+"""Shops in the Django admin: search, filters, moderation state (read-only here: it follows the shop's
+sanctions, which moderation imposes and lifts with reasons and e-mails)."""
 
 from django.contrib import admin
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import AboutImage, Collection, SanctionState, Shop, Vacation
-from .services import shop_renamed, shop_update, shops_set_sanction_state
+from .models import AboutImage, Collection, Shop, Vacation
+from .services import shop_renamed, shop_update
 
 
 class VacationInline(admin.StackedInline):
@@ -42,11 +45,12 @@ class ShopAdmin(admin.ModelAdmin):
     list_select_related = ["owner"]
     date_hierarchy = "created_at"
     # The badge comes and goes only through «Стать надежным продавцом» applications (moderation's
-    # services: audited, e-mailed); the ratings only from reviews.
-    readonly_fields = ["created_at", "updated_at", "about_html", "is_reliable", "rating_avg", "rating_count"]
+    # services: audited, e-mailed); the ratings only from reviews; the moderation state only from
+    # sanctions (imposed and lifted in «Санкции» with a reason, a record and an e-mail to the seller).
+    readonly_fields = ["created_at", "updated_at", "about_html", "is_reliable", "rating_avg", "rating_count",
+                       "sanction_standing"]  # fmt: skip
     raw_id_fields = ["owner"]
     inlines = [VacationInline, CollectionInline, AboutImageInline]
-    actions = ["make_active", "hide_products", "ban"]
     fieldsets = [
         (None, {"fields": ["owner", "name", "slug", "city", "tagline", "logo", "banner"]}),
         (_("About us"), {"fields": ["about", "about_html"], "classes": ["collapse"]}),
@@ -73,7 +77,7 @@ class ShopAdmin(admin.ModelAdmin):
             },
         ),  # noqa: E501
         (_("Contact methods"), {"fields": ["contact_methods"]}),
-        (_("Moderation"), {"fields": ["sanction_state", "is_reliable", "rating_avg", "rating_count"]}),
+        (_("Moderation"), {"fields": ["sanction_standing", "is_reliable", "rating_avg", "rating_count"]}),
         (_("Dates"), {"fields": ["created_at", "updated_at"]}),
     ]
 
@@ -89,18 +93,23 @@ class ShopAdmin(admin.ModelAdmin):
         if change and "name" in form.changed_data:
             shop_renamed(shop=obj)
 
-    def _set_state(self, request, queryset, state):
-        updated = shops_set_sanction_state(shop_ids=queryset.values_list("pk", flat=True), state=state)
-        self.message_user(request, _("%(count)d shops updated.") % {"count": updated})
-
-    @admin.action(description=_("Make active (lift sanctions)"))
-    def make_active(self, request, queryset):
-        self._set_state(request, queryset, SanctionState.ACTIVE)
-
-    @admin.action(description=_("Hide the shops' products"))
-    def hide_products(self, request, queryset):
-        self._set_state(request, queryset, SanctionState.HIDDEN)
-
-    @admin.action(description=_("Ban the shops"))
-    def ban(self, request, queryset):
-        self._set_state(request, queryset, SanctionState.BANNED)
+    @admin.display(description=_("moderation state"))
+    def sanction_standing(self, obj):
+        """The state, and the way to change it: the shop's sanctions (moderation's admin, reached by URL name)."""
+        if obj.pk is None:
+            return obj.get_sanction_state_display()
+        try:
+            sanctions = reverse("admin:moderation_sanction_changelist") + f"?shop__id__exact={obj.pk}"
+            impose = reverse("admin:moderation_sanction_add") + f"?shop={obj.pk}"
+        except NoReverseMatch:
+            return obj.get_sanction_state_display()
+        return format_html(
+            '<strong>{}</strong><div class="help">{} <a href="{}" data-testid="shop-sanctions-link">{}</a> · '
+            '<a href="{}" data-testid="shop-impose-link">{}</a></div>',
+            obj.get_sanction_state_display(),
+            gettext("Follows the shop's active sanctions: impose or lift them with a reason in «Sanctions»."),
+            sanctions,
+            gettext("The shop's sanctions"),
+            impose,
+            gettext("Impose a sanction…"),
+        )

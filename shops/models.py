@@ -50,6 +50,7 @@ class SanctionState(models.TextChoices):
 
     ACTIVE = "active", _("Active")
     HIDDEN = "hidden", _("Products hidden")
+    SWITCHED_OFF = "off", _("Switched off")
     BANNED = "banned", _("Banned")
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from marketplace.models import User
 from marketplace.pagecache import bump_generation
 from marketplace.richtext import render_markdown
+from marketplace.text_hooks import text_saved
 
 from .exceptions import ShopError
 from .models import AboutImage, Collection, ContactMethod, Shop, Vacation
@@ -33,9 +34,11 @@ def shop_open(*, owner: User, name: str, slug: str, city: str, tagline: str = ""
         raise ShopError(_("The address «%(slug)s» is taken. Choose another.") % {"slug": slug})
     try:
         with transaction.atomic():
-            return Shop.objects.create(owner=owner, name=name, slug=slug, city=city, tagline=tagline)
+            shop = Shop.objects.create(owner=owner, name=name, slug=slug, city=city, tagline=tagline)
     except IntegrityError:  # two clicks or two people racing for one address
         raise ShopError(_("The address «%(slug)s» is taken. Choose another.") % {"slug": slug})
+    text_saved(instance=shop, fields=["name", "tagline"])
+    return shop
 
 
 @transaction.atomic
@@ -55,6 +58,7 @@ def shop_update(*, shop: Shop, **changes) -> Shop:
     shop.save(update_fields=[*update_fields, "updated_at"])
     if renamed:
         shop_renamed(shop=shop)
+    text_saved(instance=shop, fields=changes)
     return shop
 
 

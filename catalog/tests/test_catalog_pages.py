@@ -291,7 +291,9 @@ def test_a_shop_banned_in_the_admin_vanishes_from_cached_pages_at_once(
     assert "Плед" in client.get("/catalog/").content.decode()
     assert client.get("/catalog/")["X-Page-Cache"] == "hit"
     with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post("/admin/shops/shop/", {"action": "ban", "_selected_action": [product.shop.pk]})
+        # A ban is a sanction now (moderation's admin form, through its service), not a shop switch.
+        admin_client.post("/admin/moderation/sanction/add/", {"shop": product.shop.pk, "kind": "ban", "reason": "fraud",
+                                                              "details": "Мошенничество подтверждено"})  # fmt: skip
     response = client.get("/catalog/")
     assert response["X-Page-Cache"] == "miss"
     assert "Плед" not in response.content.decode()

@@ -71,9 +71,10 @@ def test_vacation_notice_only_on_its_dates(client, shop):
     assert "товары нельзя добавить в корзину" in page
 
 
-def test_hidden_shop_shows_unavailable_and_nothing_else(client, shop):
+def test_switched_off_shop_shows_unavailable_and_nothing_else(client, shop):
+    # Hidden products keep the shop's pages readable (test_storefront_sanctions.py); a switch-off does not.
     CollectionFactory(shop=shop, name="Ночники")
-    shop.sanction_state = SanctionState.HIDDEN
+    shop.sanction_state = SanctionState.SWITCHED_OFF
     shop.save()
     for url in ["/shops/masterskaya-anny/", "/shops/masterskaya-anny/about/"]:
         response = client.get(url)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from marketplace.pagecache import GENERATION_KEY, cache_for_anonymous
 from marketplace.security import client_ip, same_origin
-from shops.models import Shop
+from shops.models import SanctionState, Shop
 from shops.selectors import shop_get_for_storefront
 
 from .. import search as product_search
@@ -191,7 +191,12 @@ def _product_context(request, product, *, preview=False):
 
 @cache_for_anonymous(timeout=120)
 def product(request, pk):
-    return render(request, "catalog/product.html", _product_context(request, product_get_visible(pk=pk)))
+    try:
+        product = product_get_visible(pk=pk)
+    except Http404:
+        # Disabled, hidden by moderation, its shop sanctioned, or no such product: the same answer.
+        return render(request, "catalog/product_unavailable.html", status=404)
+    return render(request, "catalog/product.html", _product_context(request, product))
 
 
 @csrf_exempt  # the cached page has no token; a foreign Origin is refused, and counts are capped per address
@@ -226,10 +231,16 @@ def product_like(request, pk):
 
 
 def storefront_render(request, shop, tab, **extra):
-    """A tab of the shop's storefront (also used by the orders app for the reviews tab)."""
-    context = {"shop": shop, "tab": tab, "vacation": shop.current_vacation(), **extra}
-    if not shop.is_open_to_buyers:
-        # Hidden by moderation: the page says so and shows nothing of the shop's goods.
+    """A tab of the shop's storefront (also used by the orders app for the reviews tab).
+
+    Products hidden by moderation (seed 001: «ваши товары могут быть скрыты с витрины») leave the
+    shop's «О нас», «Доставка», «Правила» and reviews readable; the products tab and collections say
+    the products are hidden. A switched-off shop shows only that it is unavailable.
+    """
+    products_hidden = shop.sanction_state == SanctionState.HIDDEN
+    context = {"shop": shop, "tab": tab, "vacation": shop.current_vacation(), "products_hidden": products_hidden,
+               **extra}  # fmt: skip
+    if not (shop.is_open_to_buyers or products_hidden):
         return render(request, "catalog/storefront/unavailable.html", context, status=404)
     return render(request, f"catalog/storefront/{tab}.html", context)
 

@@ -1,5 +1,7 @@
 """Finds personal contacts, links and forbidden phrases in texts that sellers and buyers write."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -17,6 +19,7 @@ __all__ = [
     "find_contacts",
     "find_forbidden_phrases",
     "find_violations",
+    "strip_contacts",
     "validate_message_text",
     "validate_no_contacts",
     "validate_no_links",
@@ -127,3 +130,29 @@ def validate_no_links(value: str) -> None:
     if links:
         found = _listing([_("«%(text)s»") % {"text": f.text} for f in links])
         raise ValidationError(_("Links are not allowed here. Found: %(found)s.") % {"found": found}, code="links")
+
+
+# What is left around a removed contact: doubled spaces, a space before punctuation, empty brackets.
+_SPACES_RE = re.compile(r"[ \t\u00a0]{2,}")
+_SPACE_BEFORE_PUNCTUATION_RE = re.compile(r"[ \t\u00a0]+(?=[,.;:!?)\]»])")
+_EMPTY_BRACKETS_RE = re.compile(r"\(\s*\)|\[\s*\]|«\s*»|<\s*>")
+
+
+def strip_contacts(text: str) -> str:
+    """The text without the contacts and links that find_contacts() finds, its spacing tidied."""
+    # Removing one contact may join its neighbours into another ("+7 999 site.ru 123-45-67"): again
+    # until nothing is found (each round makes the text shorter, so it ends).
+    original = text
+    while findings := find_contacts(text):
+        pieces, last = [], 0
+        for finding in findings:  # in order, never overlapping
+            pieces.append(text[last : finding.start])
+            last = finding.end
+        pieces.append(text[last:])
+        text = "".join(pieces)
+        text = _EMPTY_BRACKETS_RE.sub("", text)
+        text = _SPACES_RE.sub(" ", text)
+        text = _SPACE_BEFORE_PUNCTUATION_RE.sub("", text)
+    if text is original:
+        return text  # nothing found: not a character changes
+    return "\n".join(line.rstrip() for line in text.strip().splitlines())

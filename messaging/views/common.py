@@ -3,12 +3,12 @@
 import os
 
 from django.conf import settings
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from marketplace.forms import call_service
-from marketplace.media import IMAGE_TYPES, file_download, protect
+from marketplace.media import IMAGE_TYPES, file_download, private_image
 
 from .. import selectors, services
 from ..forms import MessageForm
@@ -52,15 +52,6 @@ def poll(request, conversation, side: str, *, poll_name: str):
 
 def attachment_response(attachment):
     """A message's file for one of the conversation's sides: photos inline, PDFs as downloads."""
-    ext = os.path.splitext(attachment.file.name)[1].lower()
-    if attachment.is_image and ext in IMAGE_TYPES:
-        try:
-            handle = attachment.file.storage.open(attachment.file.name, "rb")
-        except FileNotFoundError:
-            from django.http import Http404
-
-            raise Http404
-        response = FileResponse(handle, content_type=IMAGE_TYPES[ext])
-        response["Cache-Control"] = "private, max-age=3600"
-        return protect(response)
+    if attachment.is_image and os.path.splitext(attachment.file.name)[1].lower() in IMAGE_TYPES:
+        return private_image(attachment.file)
     return file_download(attachment.file, filename=attachment.name, content_type="application/pdf")

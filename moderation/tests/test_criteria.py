@@ -11,7 +11,7 @@ from django.utils import translation
 from marketplace.tests.factories import UserFactory
 from moderation.models import ComplaintStatus
 from moderation.selectors import NotCounted, reliable_criteria
-from orders.models import OrderStatus, Review
+from orders.models import Order, OrderStatus, Review
 from orders.tests.factories import order_for
 from shops.tests.factories import ShopFactory
 
@@ -85,8 +85,16 @@ def test_guest_and_registered_orders_both_count(shop):
     assert reliable_criteria(shop).tracked_sales.value == 2
 
 
+def owners_order(shop):
+    """The owner's order in their own shop: checkout refuses it now (issue 16), older rows may remain."""
+    order = tracked_sale(shop, buyer=UserFactory())
+    Order.objects.filter(pk=order.pk).update(buyer=shop.owner, email=shop.owner.email)
+    order.refresh_from_db()
+    return order
+
+
 def test_the_owners_own_order_does_not_count(shop):
-    own = tracked_sale(shop, buyer=shop.owner)
+    own = owners_order(shop)
     assert verdict(shop, own).reason == NotCounted.OWN_ORDER
     assert reliable_criteria(shop).tracked_sales.value == 0
 
@@ -162,7 +170,7 @@ def test_no_positive_reviews_says_how_many_are_missing(shop):
 
 
 def test_the_owners_review_of_their_own_shop_counts_nowhere(shop):
-    order = tracked_sale(shop, buyer=shop.owner)
+    order = owners_order(shop)
     review(order, rating=5, author=shop.owner)
     criteria = reliable_criteria(shop)
     assert (criteria.positive_reviews.value, criteria.average_rating.value) == (0, None)

@@ -49,6 +49,10 @@ def order_place(
     if existing is not None:
         return existing
     is_guest = buyer is None
+    # Seed 001, reason 5: an order by the shop's own owner is a fake one. Shops have no staff
+    # accounts yet; when they do, their staff are refused here too.
+    if buyer is not None and buyer.pk == shop.owner_id:
+        raise CartError(_("This is your own shop: a seller cannot place orders with it."))
     if contact_method not in shop.contact_methods_for(is_guest=is_guest):
         raise CartError(_("Choose one of the contact methods the shop offers."))
     if shop.rules_consent_required and not rules_accepted:

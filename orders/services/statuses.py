@@ -45,7 +45,7 @@ def order_transition(*, order: Order, to_status: str, actor, note: str = "", can
         )
     fields = ["status", "status_changed_at"]
     if to_status == OrderStatus.CANCELLED:
-        _check_cancel_reason(order, cancel_reason)
+        _check_cancel_reason(order, cancel_reason, actor)
         products_sales_record(product_ids=order.items.values_list("product_id", flat=True), delta=-1)
         if order.promo_code_id:  # the code's use, revenue and discount given no longer count
             promo_release_use(promo_id=order.promo_code_id, revenue=order.total, discount=order.promo_discount)
@@ -72,8 +72,10 @@ def order_transition(*, order: Order, to_status: str, actor, note: str = "", can
     return order
 
 
-def _check_cancel_reason(order: Order, reason: str) -> None:
+def _check_cancel_reason(order: Order, reason: str, actor) -> None:
     if reason not in CancelReason.values:
+        raise CartError(_("Choose why the order is cancelled."), field="cancel_reason")
+    if reason == CancelReason.FAKE_ORDER and not (actor is not None and actor.is_staff):
         raise CartError(_("Choose why the order is cancelled."), field="cancel_reason")
     if reason != CancelReason.NO_CONFIRMATION:
         return

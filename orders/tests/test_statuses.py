@@ -135,3 +135,23 @@ def test_cabinet_orders_filter_by_date_and_guest(client, shop):
     assert old.number in page and new.number not in page
     page = client.get("/cabinet/orders/?from=yesterday").content.decode()
     assert "не распознана" in page and old.number in page
+
+
+def test_only_staff_may_cancel_an_order_as_fake():
+    """«Отменён Лавкой как фиктивный» (moderation, seed 001 reason 5) is never a seller's reason."""
+    from marketplace.tests.factories import UserFactory
+    from orders.exceptions import CartError
+    from orders.models import CancelReason, Order, OrderStatus
+    from orders.services import order_transition
+    from orders.tests.factories import order_for
+    from shops.tests.factories import ShopFactory
+
+    shop = ShopFactory()
+    order = order_for(shop)
+    with pytest.raises(CartError):
+        order_transition(order=order, to_status=OrderStatus.CANCELLED, actor=shop.owner,
+                         cancel_reason=CancelReason.FAKE_ORDER)  # fmt: skip
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.OPEN
+    order_transition(order=order, to_status=OrderStatus.CANCELLED, actor=UserFactory(is_staff=True),
+                     cancel_reason=CancelReason.FAKE_ORDER)  # fmt: skip
+    assert Order.objects.get(pk=order.pk).cancel_reason == CancelReason.FAKE_ORDER

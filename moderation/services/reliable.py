@@ -1,5 +1,5 @@
 """Writes of the moderation app: the «Надёжный продавец» badge (apply, approve, refuse, withdraw,
-the daily re-check) and complaint decisions."""
+the daily re-check). Complaint decisions are in complaints.py."""
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -11,17 +11,15 @@ from marketplace.notifications import notify, site_url
 from marketplace.pagecache import bump_generation
 from shops.models import Shop
 
-from .exceptions import ComplaintError, ReliableError
-from .models import (
+from ..exceptions import ReliableError
+from ..models import (
     MESSAGE_MAX_LENGTH,
     ApplicationStatus,
-    Complaint,
-    ComplaintStatus,
     ReliableApplication,
     ReliableFlag,
     ReliableWithdrawal,
 )
-from .selectors import reliable_criteria
+from ..selectors import reliable_criteria
 
 REASON_MAX_LENGTH = 2000
 
@@ -177,14 +175,3 @@ def _recheck_one(shop: Shop) -> str:
         flag.failed, flag.criteria, flag.checked_at = failed, criteria.as_snapshot(), now
         flag.save(update_fields=["failed", "criteria", "checked_at"])
         return "still_flagged"
-
-
-@transaction.atomic
-def complaint_decide(*, complaint: Complaint, actor, status: str) -> Complaint:
-    """Confirm or reject a complaint (the moderation issue adds its notices and sanctions)."""
-    if status not in (ComplaintStatus.CONFIRMED, ComplaintStatus.REJECTED):
-        raise ComplaintError(_("A complaint is either confirmed or rejected."))
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    complaint.status, complaint.decided_by, complaint.decided_at = status, actor, timezone.now()
-    complaint.save(update_fields=["status", "decided_by", "decided_at"])
-    return complaint
