@@ -308,35 +308,33 @@ class AppealAdmin(ReasonViews, admin.ModelAdmin):
         if not (self.has_lift_permission(request) if lift else self.has_change_permission(request)):
             raise PermissionDenied
 
-    def _lift_all(self, request, appeals, reason) -> int:
+    def _each(self, request, appeals, act, done_message) -> int:
+        """``act(appeal)`` for every appeal; refusals are listed, successes counted in one message."""
         done = 0
         for appeal in appeals:
             try:
-                appeal_lift(appeal=appeal, actor=request.user, reason=reason)
+                act(appeal)
             except DomainError as error:
                 self.message_user(request, f"{appeal.name}: {error}", messages.WARNING)
             else:
                 done += 1
         if done:
-            self.message_user(request, ngettext("%(count)d sanction lifted; the seller is e-mailed.",
-                                                "%(count)d sanctions lifted; the sellers are e-mailed.", done)
-                              % {"count": done}, messages.SUCCESS)  # fmt: skip
+            self.message_user(request, done_message(done), messages.SUCCESS)
         return done
 
+    def _lift_all(self, request, appeals, reason) -> int:
+        return self._each(
+            request, appeals, lambda appeal: appeal_lift(appeal=appeal, actor=request.user, reason=reason),
+            lambda done: ngettext("%(count)d sanction lifted; the seller is e-mailed.",
+                                  "%(count)d sanctions lifted; the sellers are e-mailed.", done) % {"count": done},
+        )  # fmt: skip
+
     def _answer_all(self, request, appeals, answer) -> int:
-        done = 0
-        for appeal in appeals:
-            try:
-                appeal_answer(appeal=appeal, actor=request.user, resolution=answer)
-            except DomainError as error:
-                self.message_user(request, f"{appeal.name}: {error}", messages.WARNING)
-            else:
-                done += 1
-        if done:
-            self.message_user(request, ngettext("%(count)d message answered by e-mail.",
-                                                "%(count)d messages answered by e-mail.", done)
-                              % {"count": done}, messages.SUCCESS)  # fmt: skip
-        return done
+        return self._each(
+            request, appeals, lambda appeal: appeal_answer(appeal=appeal, actor=request.user, resolution=answer),
+            lambda done: ngettext("%(count)d message answered by e-mail.",
+                                  "%(count)d messages answered by e-mail.", done) % {"count": done},
+        )  # fmt: skip
 
     def lift_view(self, request, pk):
         self._check(request, lift=True)
