@@ -10,7 +10,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.images import ImageSpec, check_upload_size, clean_image
+from marketplace.images import ImageSpec, check_upload_size, clean_images
 from marketplace.text_rules import validate_no_contacts
 from shops.models import Collection
 
@@ -191,17 +191,7 @@ class ProductImagesForm(forms.Form):
         uploads = self.cleaned_data["images"]
         if self.product.images.count() + len(uploads) > MAX_IMAGES:
             raise ValidationError(_("A product can have at most %(count)d images.") % {"count": MAX_IMAGES})
-        cleaned, errors = [], []
-        for upload in uploads:
-            # With several files, the message names the file that is wrong.
-            label = _("Image") if len(uploads) == 1 else upload.name
-            try:
-                cleaned.append(clean_image(upload, PHOTO_SPEC, label=label))
-            except ValidationError as error:
-                errors.extend(error.messages)
-        if errors:
-            raise ValidationError(errors)
-        return cleaned
+        return clean_images(uploads, PHOTO_SPEC, single_label=_("Image"))
 
 
 class _RadioIsRequired:

@@ -116,6 +116,20 @@ def clean_image(upload, spec: ImageSpec, *, label: str) -> ContentFile:
     return _encode(image, image_format, getattr(upload, "name", "image"))
 
 
+def clean_images(uploads, spec: ImageSpec, *, single_label: str) -> list[ContentFile]:
+    """Several uploads checked at once (a form's multiple-file field): every wrong file is named in
+    one error (``single_label`` when there is just one), or the cleaned files in order."""
+    cleaned, errors = [], []
+    for upload in uploads:
+        try:
+            cleaned.append(clean_image(upload, spec, label=single_label if len(uploads) == 1 else upload.name))
+        except ValidationError as error:
+            errors.extend(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
 def _too_many_pixels(label: str) -> ValidationError:
     return ValidationError(
         _("%(label)s has too many pixels (more than %(limit)d megapixels).")

@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.exceptions import DomainError
 from shops.models import Shop
 
 from .exceptions import ReliableError
@@ -95,6 +96,20 @@ class ShopStandingColumns:
         return confirmed_complaints_list(obj.shop)
 
 
+def decide_each(modeladmin, request, objects, act, *, name=str) -> int:
+    """A bulk decision: ``act(obj)`` (a service) for each object; a refusal is shown beside the
+    object's ``name`` and the rest go on; returns how many were done (the caller says so)."""
+    done = 0
+    for obj in objects:
+        try:
+            act(obj)
+        except DomainError as error:
+            modeladmin.message_user(request, f"{name(obj)}: {error}", messages.WARNING)
+        else:
+            done += 1
+    return done
+
+
 class ReasonViews:
     """The intermediate «reason» page shared by refusing and withdrawing (no reason, no decision)."""
 
@@ -114,14 +129,9 @@ class ReasonViews:
                                 status=400 if form.is_bound and form.errors else 200)  # fmt: skip
 
     def _withdraw_all(self, request, shops, form) -> int:
-        done = 0
-        for shop in shops:
-            try:
-                reliable_withdraw(shop=shop, actor=request.user, reason=form.cleaned_data["reason"])
-            except ReliableError as error:
-                self.message_user(request, f"{shop}: {error}", messages.WARNING)
-            else:
-                done += 1
+        reason = form.cleaned_data["reason"]
+        done = decide_each(self, request, shops, lambda shop: reliable_withdraw(shop=shop, actor=request.user,
+                                                                                 reason=reason))  # fmt: skip
         if done:
             self.message_user(request, ngettext("The badge was withdrawn from %(count)d shop.",
                                                 "The badge was withdrawn from %(count)d shops.", done)
@@ -230,14 +240,9 @@ class ReliableApplicationAdmin(ShopStandingColumns, ReasonViews, admin.ModelAdmi
 
     @admin.action(description=_("Approve the chosen applications"), permissions=["change"])
     def approve_selected(self, request, queryset):
-        done = 0
-        for application in queryset.select_related("shop"):
-            try:
-                reliable_approve(application=application, actor=request.user)
-            except ReliableError as error:
-                self.message_user(request, f"{application.shop}: {error}", messages.WARNING)
-            else:
-                done += 1
+        done = decide_each(self, request, queryset.select_related("shop"),
+                           lambda application: reliable_approve(application=application, actor=request.user),
+                           name=lambda application: application.shop)  # fmt: skip
         self.message_user(request, gettext("Approved: %(count)d.") % {"count": done})
 
     @admin.action(description=_("Refuse the chosen applications with a reason…"), permissions=["change"])
@@ -245,14 +250,14 @@ class ReliableApplicationAdmin(ShopStandingColumns, ReasonViews, admin.ModelAdmi
         queryset = queryset.filter(status=ApplicationStatus.PENDING).select_related("shop")
         form = ReasonForm(request.POST if "reason" in request.POST else None)
         if form.is_bound and form.is_valid():
-            done = 0
-            for application in queryset:
-                try:
-                    reliable_refuse(application=application, actor=request.user, reason=form.cleaned_data["reason"])
-                except ReliableError as error:
-                    self.message_user(request, f"{application.shop}: {error}", messages.WARNING)
-                else:
-                    done += 1
+            reason = form.cleaned_data["reason"]
+            done = decide_each(
+                self,
+                request,
+                queryset,
+                lambda application: reliable_refuse(application=application, actor=request.user, reason=reason),
+                name=lambda application: application.shop,
+            )
             self.message_user(request, gettext("Refused: %(count)d.") % {"count": done})
             return None
         if not queryset:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.exceptions import DomainError
 
+from .admin import decide_each
 from .forms_complaints import ComplaintConfirmForm, ComplaintRejectForm, FakeOrderForm
 from .models import Complaint, ComplaintKind, ComplaintStatus, OrderToCheck, Sanction
 from .services import complaints as services
@@ -210,20 +211,17 @@ class ComplaintAdmin(DecisionPages, admin.ModelAdmin):
 
     @admin.action(description=_("Confirm the chosen complaints with the standard wording"), permissions=["change"])
     def confirm(self, request, queryset):
-        done = 0
-        for complaint in queryset.select_related("shop"):
+        complaints = list(queryset.select_related("shop"))
+        for complaint in complaints:
             if complaint.kind == ComplaintKind.FRAUD:
                 # A permanent ban is never given in bulk: the admin reads the evidence and writes why.
                 self.message_user(request, gettext("%(complaint)s: confirm a fraud from its own page, with the "
                                                    "reason written out.") % {"complaint": complaint},
                                   messages.WARNING)  # fmt: skip
-                continue
-            try:
-                services.complaint_decide(complaint=complaint, actor=request.user, status=ComplaintStatus.CONFIRMED)
-            except DomainError as error:
-                self.message_user(request, f"{complaint}: {error}", messages.WARNING)
-            else:
-                done += 1
+        confirmable = [complaint for complaint in complaints if complaint.kind != ComplaintKind.FRAUD]
+        done = decide_each(self, request, confirmable,
+                           lambda complaint: services.complaint_decide(complaint=complaint, actor=request.user,
+                                                                       status=ComplaintStatus.CONFIRMED))  # fmt: skip
         self.message_user(request, ngettext("%(count)d complaint confirmed.", "%(count)d complaints confirmed.", done)
                           % {"count": done})  # fmt: skip
 
@@ -232,15 +230,13 @@ class ComplaintAdmin(DecisionPages, admin.ModelAdmin):
         queryset = queryset.filter(status=ComplaintStatus.NEW).select_related("shop")
         form = ComplaintRejectForm(request.POST if "reason" in request.POST else None)
         if form.is_bound and form.is_valid():
-            done = 0
-            for complaint in queryset:
-                try:
-                    services.complaint_reject(complaint=complaint, actor=request.user,
-                                              reason=form.cleaned_data["reason"])  # fmt: skip
-                except DomainError as error:
-                    self.message_user(request, f"{complaint}: {error}", messages.WARNING)
-                else:
-                    done += 1
+            reason = form.cleaned_data["reason"]
+            done = decide_each(
+                self,
+                request,
+                queryset,
+                lambda complaint: services.complaint_reject(complaint=complaint, actor=request.user, reason=reason),
+            )
             self.message_user(request, ngettext("%(count)d complaint rejected.", "%(count)d complaints rejected.",
                                                 done) % {"count": done})  # fmt: skip
             return None

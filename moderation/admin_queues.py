@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.exceptions import DomainError
 from marketplace.text_rules import strip_contacts
 
+from .admin import decide_each
 from .models import ImageClaim, TextHit, TextHitStatus
 from .services import (
     image_claim_confirm,
@@ -45,14 +46,7 @@ class ReadOnlyQueue:
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _decide_each(self, request, queryset, service, done_text: str) -> None:
-        done = 0
-        for obj in queryset:
-            try:
-                service(obj)
-            except DomainError as error:
-                self.message_user(request, f"{obj}: {error}", messages.WARNING)
-            else:
-                done += 1
+        done = decide_each(self, request, queryset, service)
         if done:
             self.message_user(request, done_text % {"count": done}, messages.SUCCESS)
 

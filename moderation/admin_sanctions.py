@@ -17,9 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.exceptions import DomainError
-
-from .admin import ReasonViews
+from .admin import ReasonViews, decide_each
 from .forms import ReasonForm
 from .forms_sanctions import AnswerForm, SanctionImposeForm
 from .models import Appeal, Sanction, SanctionKind
@@ -72,14 +70,12 @@ class SanctionLiftViews(ReasonViews):
     """Lifting with a reason typed on the shared intermediate page (no reason, no lifting)."""
 
     def _lift_all(self, request, sanctions, reason) -> int:
-        done = 0
-        for sanction in sanctions:
-            try:
-                sanction_lift(sanction=sanction, actor=request.user, reason=reason)
-            except DomainError as error:
-                self.message_user(request, f"{sanction}: {error}", messages.WARNING)
-            else:
-                done += 1
+        done = decide_each(
+            self,
+            request,
+            sanctions,
+            lambda sanction: sanction_lift(sanction=sanction, actor=request.user, reason=reason),
+        )
         if done:
             self.message_user(request, ngettext("%(count)d sanction lifted; the seller is e-mailed.",
                                                 "%(count)d sanctions lifted; the sellers are e-mailed.", done)
@@ -309,15 +305,7 @@ class AppealAdmin(ReasonViews, admin.ModelAdmin):
             raise PermissionDenied
 
     def _each(self, request, appeals, act, done_message) -> int:
-        """``act(appeal)`` for every appeal; refusals are listed, successes counted in one message."""
-        done = 0
-        for appeal in appeals:
-            try:
-                act(appeal)
-            except DomainError as error:
-                self.message_user(request, f"{appeal.name}: {error}", messages.WARNING)
-            else:
-                done += 1
+        done = decide_each(self, request, appeals, act, name=lambda appeal: appeal.name)
         if done:
             self.message_user(request, done_message(done), messages.SUCCESS)
         return done

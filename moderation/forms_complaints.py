@@ -6,7 +6,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from catalog.forms import IMAGE_ACCEPT, MultipleFileField, MultipleFileInput
-from marketplace.images import ImageSpec, clean_image
+from marketplace.images import ImageSpec, clean_images
 
 from .models import ComplaintKind
 from .services.complaints import ANSWER_MAX, DECISION_MAX, MAX_PHOTOS, NEGATIVE_RATINGS, TEXT_MAX
@@ -43,17 +43,7 @@ class ComplaintForm(forms.Form):
 
     def clean_photos(self):
         uploads = self.cleaned_data["photos"]
-        cleaned, errors = [], []
-        for upload in uploads:
-            # With several files, the message names the file that is wrong.
-            label = gettext("The photo") if len(uploads) == 1 else upload.name
-            try:
-                cleaned.append(clean_image(upload, COMPLAINT_PHOTO_SPEC, label=label))
-            except ValidationError as error:
-                errors.extend(error.messages)
-        if errors:
-            raise ValidationError(errors)
-        return cleaned
+        return clean_images(uploads, COMPLAINT_PHOTO_SPEC, single_label=gettext("The photo"))
 
 
 class ComplaintAnswerForm(forms.Form):

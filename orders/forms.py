@@ -3,13 +3,12 @@
 import uuid
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from catalog.forms import IMAGE_ACCEPT, MultipleFileField, MultipleFileInput
-from marketplace.images import ImageSpec, clean_image
+from marketplace.images import ImageSpec, clean_images
 from marketplace.text_rules import validate_no_links
 from shops.models import ContactMethod
 
@@ -132,17 +131,7 @@ class ReviewForm(forms.Form):
 
     def clean_photos(self):
         uploads = self.cleaned_data["photos"]
-        cleaned, errors = [], []
-        for upload in uploads:
-            # With several files, the message names the file that is wrong.
-            label = gettext("The photo") if len(uploads) == 1 else upload.name
-            try:
-                cleaned.append(clean_image(upload, REVIEW_PHOTO_SPEC, label=label))
-            except ValidationError as error:
-                errors.extend(error.messages)
-        if errors:
-            raise ValidationError(errors)
-        return cleaned
+        return clean_images(uploads, REVIEW_PHOTO_SPEC, single_label=gettext("The photo"))
 
     def clean(self):
         cleaned = super().clean()

@@ -188,9 +188,3 @@ def collection_delete(*, collection: Collection) -> None:
     if cover:
         transaction.on_commit(lambda: cover[0].delete(cover[1]))
 
-
-@transaction.atomic
-def shops_set_sanction_state(*, shop_ids, state: str) -> int:
-    """Admin: make shops active, hide their products or ban them; cached pages follow at once."""
-    transaction.on_commit(bump_generation)
-    return Shop.objects.filter(pk__in=list(shop_ids)).update(sanction_state=state)
