@@ -12,7 +12,7 @@ BROKER_TESTS_REQUIRED = os.environ.get("LAVKA_REQUIRE_BROKER_TESTS") == "1"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_services(request, settings):
+def _isolated_services(request, settings, tmp_path_factory):
     """Each test gets a fresh in-memory cache and runs Celery tasks in-process.
 
     Tests marked ``broker`` talk to a real Redis and a real worker instead.
@@ -24,6 +24,13 @@ def _isolated_services(request, settings):
 
     # Tests log people in all the time; a slow password hash would only slow the suite.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Sold files go to the test run's own folder, never the project's ./private.
+    private = tmp_path_factory.getbasetemp() / "private"
+    settings.PRIVATE_MEDIA_ROOT = private
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(private)}},
+    }
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": request.node.nodeid},
         "imagekit": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},

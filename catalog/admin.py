@@ -12,7 +12,16 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .exceptions import CatalogError
-from .models import Attachment, Category, GlobalOption, OptionGroup, Product, ProductImage, WholesaleTier
+from .models import (
+    Attachment,
+    Category,
+    DigitalFile,
+    GlobalOption,
+    OptionGroup,
+    Product,
+    ProductImage,
+    WholesaleTier,
+)
 from .services import product_after_admin_edit, products_refresh_search, products_set_reseller
 from .views.files import attachment_response, reseller_document_response
 
@@ -89,6 +98,19 @@ class AttachmentInline(admin.TabularInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
+class DigitalFileInline(admin.TabularInline):
+    """A digital product's sold files, for moderators to see what is sold (changed only by the seller)."""
+
+    model = DigitalFile
+    extra = 0
+    fields = ["title", "kind", "size", "entries", "created_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class ResellerReviewFilter(admin.SimpleListFilter):
     """Products whose seller uploaded a reseller document that still waits for the label."""
 
@@ -115,14 +137,14 @@ class ProductAdmin(admin.ModelAdmin):
     ]  # fmt: skip
     list_filter = [
         "is_enabled", "is_hidden_by_moderation", "is_official_reseller", ResellerReviewFilter, "is_new", "is_hit",
-        "free_shipping", "availability", "category",
+        "free_shipping", "availability", "is_digital", "category",
     ]  # fmt: skip
     search_fields = ["title", "shop__name", "shop__slug"]
     list_select_related = ["shop", "category", "cover"]
     raw_id_fields = ["shop"]
     readonly_fields = ["sale_price", "views_count", "likes_count", "sales_count", "created_at", "updated_at"]
     date_hierarchy = "created_at"
-    inlines = [ProductImageInline, OptionGroupInline, WholesaleTierInline, AttachmentInline]
+    inlines = [ProductImageInline, OptionGroupInline, WholesaleTierInline, AttachmentInline, DigitalFileInline]
     actions = ["grant_reseller", "revoke_reseller"]
 
     def save_model(self, request, obj, form, change):

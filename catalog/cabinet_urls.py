@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import cabinet
+from .views import cabinet, digital_cabinet
 
 urlpatterns = [
     path("", cabinet.product_list, name="cabinet-products"),
@@ -21,4 +21,11 @@ urlpatterns = [
     path("<int:pk>/wholesale/", cabinet.product_wholesale, name="cabinet-product-wholesale"),
     path("<int:pk>/files/", cabinet.product_files, name="cabinet-product-files"),
     path("<int:pk>/files/<int:file_pk>/delete/", cabinet.product_file_delete, name="cabinet-product-file-delete"),
-]
+    path("<int:pk>/sold-files/", digital_cabinet.sold_files_page, name="cabinet-product-sold-files"),
+    path("<int:pk>/sold-files/<int:file_pk>/delete/", digital_cabinet.sold_file_delete,
+         name="cabinet-product-sold-file-delete"),
+    path("<int:pk>/sold-files/<int:file_pk>/download/", digital_cabinet.sold_file_download,
+         name="cabinet-product-sold-file-download"),
+    path("<int:pk>/previews/<int:preview_pk>/delete/", digital_cabinet.preview_delete,
+         name="cabinet-product-preview-delete"),
+]  # fmt: skip

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from marketplace.demo import DemoContext, demo_image
 
-from . import services
-from .models import Availability, Category, CollectionItem, OptionKind, Product, ProductImage, TierKind
+from . import demo_digital, services
+from .models import Activation, Availability, Category, CollectionItem, OptionKind, Product, ProductImage, TierKind
 
 TREE = [
     ("Дом и интерьер", "dom-i-interer", [("Текстиль", "tekstil"), ("Посуда", "posuda"), ("Свечи и ароматы", "svechi"),
@@ -63,6 +63,14 @@ SHOP_GOODS = {
     "travy-altaya": ["chai"],
 }
 
+# «Принты Павла» sells files, not parcels (seed 001 «электронный товар»).
+DIGITAL_SHOPS = {"printy-pavla"}
+DIGITAL_DESCRIPTION = (
+    "{title} — файл для печати: PDF и PNG в высоком разрешении, подходит для A4 и A3.\n\n"
+    "Печатайте дома или в копицентре на плотной матовой бумаге. Для личного использования; "
+    "перепродавать файлы нельзя."
+)
+
 DESCRIPTION = (
     "{title} — сделано вручную в нашей мастерской.\n\n"
     "Материалы: натуральные, проверенные поставщики. Размеры и цвет могут немного отличаться от фото: "
@@ -112,19 +120,24 @@ def seed(ctx: DemoContext) -> None:
             shop=shop, name="Подарочная упаковка", kind=OptionKind.SELECT, is_required=False,
             choices=[(None, "Крафт-пакет", Decimal("0")), (None, "Коробка с лентой", Decimal("190"))],
         )  # fmt: skip
+        digital = slug in DIGITAL_SHOPS
         for index in range(per_shop):
             leaf = kinds[index % len(kinds)]
             nouns, extras = GOODS[leaf]
             title = f"{rng.choice(nouns)} {rng.choice(extras)}"
+            if not digital:  # a printed poster is sold framed, not «для печати»
+                title = title.replace("для печати A3", "A3 в раме")
             price = Decimal(rng.choice([350, 490, 690, 990, 1290, 1590, 1990, 2490, 3200, 4500, 6900]))
             availability = rng.choice(
                 [Availability.IN_STOCK] * 3 + [Availability.MADE_TO_ORDER, Availability.NOT_TRACKED]
             )
+            if digital:
+                price = Decimal(rng.choice([150, 190, 250, 290, 350, 490]))
             product = services.product_create(
                 shop=shop,
                 category=categories[leaf],
                 title=title,
-                description=DESCRIPTION.format(title=title),
+                description=(DIGITAL_DESCRIPTION if digital else DESCRIPTION).format(title=title),
                 price=price,
                 discount_percent=rng.choice([0, 0, 0, 0, 10, 15, 20, 30]),
                 free_shipping=rng.random() < 0.25,
@@ -132,18 +145,25 @@ def seed(ctx: DemoContext) -> None:
                 stock=rng.choice([0, 1, 2, 3, 5, 8, 12]) if availability == Availability.IN_STOCK else None,
                 production_days=rng.choice([3, 5, 7, 14]) if availability == Availability.MADE_TO_ORDER else None,
                 is_enabled=index % 12 != 11,  # a few stay off, as a seller's drafts
+                is_digital=digital,
+                activation=Activation.MANUAL if digital and index % 3 == 0 else Activation.IMMEDIATE,
+                download_limit=5 if digital and index % 2 else None,
             )
+            if digital:
+                demo_digital.print_file_add(product, seed=index)
             for position, name in enumerate(rng.sample(photos, k=rng.choice([1, 2, 3]))):
                 ProductImage.objects.create(product=product, image=name, position=position, width=900, height=900)
             product.cover = product.images.first()
-            if index % 4 == 0:
+            if index % 4 == 0 and not digital:
                 services.option_group_save(
                     product=product, name="Цвет", kind=OptionKind.RADIO, is_required=True,
                     choices=[("Натуральный", Decimal("0")), ("Белый", Decimal("0")), ("Графит", Decimal("150"))],
                 )  # fmt: skip
-            if index % 6 == 1:
+            if index % 6 == 1 and not digital:
                 services.global_option_add_to_product(product=product, option=wrapping)
-            if index % 5 == 0:
+            if digital:
+                pass  # no wholesale for files
+            elif index % 5 == 0:
                 services.wholesale_tiers_set(
                     product=product, tiers=[(2, TierKind.PERCENT, Decimal("10")), (3, TierKind.PERCENT, Decimal("20"))]
                 )
@@ -170,5 +190,6 @@ def seed(ctx: DemoContext) -> None:
                 views_count=rng.randint(0, 400),
                 likes_count=rng.randint(0, 40),
             )
+    demo_digital.seed(ctx, categories)
     Product.objects.update(popularity=F("sales_count") * 20 + F("likes_count") * 5 + F("views_count"))
     services.labels_refresh()

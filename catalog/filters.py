@@ -40,6 +40,9 @@ class ProductFilter(django_filters.FilterSet):
     in_stock = django_filters.BooleanFilter(
         label=_("Ready to ship"), widget=forms.CheckboxInput, method="ready_to_ship"
     )
+    digital = django_filters.BooleanFilter(
+        label=_("Digital goods: files to download"), widget=forms.CheckboxInput, method="digital_only"
+    )
     reliable = django_filters.BooleanFilter(
         label=_("Reliable sellers only"), widget=forms.CheckboxInput, method="from_reliable_shops"
     )
@@ -113,6 +116,9 @@ class ProductFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(availability=Availability.IN_STOCK, stock__gt=0) | Q(availability=Availability.NOT_TRACKED)
         )
+
+    def digital_only(self, queryset, name, value):
+        return queryset.filter(is_digital=True) if value else queryset
 
     def from_reliable_shops(self, queryset, name, value):
         """«Надежный продавец» (seed 001): the label is given to the shop's products."""

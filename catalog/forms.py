@@ -14,6 +14,7 @@ from marketplace.images import ImageSpec, check_upload_size, clean_images
 from marketplace.text_rules import validate_no_contacts
 from shops.models import Collection
 
+from . import digital
 from .models import (
     Attachment,
     Availability,
@@ -28,6 +29,7 @@ from .models import (
 )
 from .selectors import category_choices
 from .services import MAX_IMAGES, MAX_TIERS, PRODUCT_FIELDS
+from .sold_files import MAX_PREVIEWS
 
 # Seed 001 recommends 1000 px and up; below 500 px a photo is too poor to show, so it is refused.
 PHOTO_SPEC = ImageSpec(min_width=500, min_height=500, max_width=2000, max_height=2000)
@@ -77,8 +79,8 @@ class ProductForm(forms.ModelForm):
     class Meta:
         model = Product
         fields = [
-            "title", "category", "description", "price", "discount_percent", "free_shipping",
-            "availability", "stock", "production_days", "is_enabled",
+            "is_digital", "title", "category", "description", "price", "discount_percent", "free_shipping",
+            "availability", "stock", "production_days", "activation", "download_limit", "is_enabled",
         ]  # fmt: skip
         field_classes = {"price": MoneyField}
         widgets = {
@@ -88,6 +90,8 @@ class ProductForm(forms.ModelForm):
             "discount_percent": forms.NumberInput(attrs={"min": 0, "max": 99}),
             "stock": forms.NumberInput(attrs={"min": 0}),
             "production_days": forms.NumberInput(attrs={"min": 1, "max": 365}),
+            "activation": forms.RadioSelect(attrs={"class": "form-check-input"}),
+            "download_limit": forms.NumberInput(attrs={"min": 1, "max": 1000}),
         }
         help_texts = {
             "category": _("A product has one category. Choose the one that fits it best."),
@@ -99,6 +103,15 @@ class ProductForm(forms.ModelForm):
                 "Buyers see the new price with a red discount label, and the original price struck through."
             ),
             "free_shipping": _("The product gets the «Free shipping» label."),
+            "is_digital": _(
+                "Files instead of a parcel: postcards, posters, colouring pages, patterns. After «Create» the "
+                "product gets a «Sold files» tab. Stock, delivery and wholesale discounts do not apply; it may be free."
+            ),
+            "activation": _(
+                "Immediately: a buyer downloads the files right after ordering (a free product — without an order). "
+                "Manually: after you mark the order «Paid»."
+            ),
+            "download_limit": _("How many times one buyer may download each file. Leave empty for no limit."),
             "is_enabled": _(
                 "A disabled product cannot be seen on the storefront or bought, not even by a direct link."
             ),
@@ -110,17 +123,36 @@ class ProductForm(forms.ModelForm):
         # Only leaves of the tree can hold products: a parent with children is an <optgroup>.
         category.queryset = Category.objects.filter(children__isnull=True)
         category.choices = [("", _("Choose a category")), *category_choices()]
+        self.fields["activation"].required = False  # a physical product has none; clean() asks a digital one
+        if self.instance.pk:
+            # Chosen when the product is created (seed 001: tick «Цифровой товар», then «Создать»).
+            del self.fields["is_digital"]
         price = self.fields["price"]
-        # The model has the same limits; here they read «1», not «1.00», in the error message.
-        price.validators += [MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("9999999"))]
+        # The model has the same limits; here they read «1», not «1.00», in the error message. Only a
+        # digital product may be free.
+        minimum = Decimal("0") if self.is_digital else Decimal("1")
+        price.validators += [MinValueValidator(minimum), MaxValueValidator(Decimal("9999999"))]
         self.fields["collections"].queryset = shop.collections.all()
         if self.instance.pk:
             self.initial.setdefault(
                 "collections", list(self.instance.collection_items.values_list("collection_id", flat=True))
             )
 
+    @property
+    def is_digital_field(self):
+        """The «Цифровой товар» tick, on the create page only."""
+        return self["is_digital"] if "is_digital" in self.fields else None
+
+    @property
+    def is_digital(self) -> bool:
+        if "is_digital" in self.fields:
+            return bool(self.data.get("is_digital")) if self.is_bound else bool(self.initial.get("is_digital"))
+        return self.instance.is_digital
+
     def clean(self):
         cleaned = super().clean()
+        if self.is_digital:
+            return self._clean_digital(cleaned)
         availability = cleaned.get("availability")
         # The same rules as the services, but pinned to the field the seller has to fill in.
         if availability == Availability.IN_STOCK and cleaned.get("stock") is None and "stock" not in self.errors:
@@ -133,8 +165,20 @@ class ProductForm(forms.ModelForm):
             self.add_error("production_days", _("Say how many days it takes to make the product."))
         return cleaned
 
+    def _clean_digital(self, cleaned):
+        """Stock, production time, delivery: not a digital product's; their fields are not even shown."""
+        for name in ("availability", "stock", "production_days", "free_shipping"):
+            self.errors.pop(name, None)
+        cleaned.update(availability=Availability.NOT_TRACKED, stock=None, production_days=None, free_shipping=False)
+        if not cleaned.get("activation") and "activation" not in self.errors:
+            self.add_error("activation", _("Choose when buyers get the files."))
+        return cleaned
+
     def product_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in PRODUCT_FIELDS}
+        fields = {name: self.cleaned_data[name] for name in PRODUCT_FIELDS if name in self.cleaned_data}
+        if "is_digital" not in self.fields:
+            fields.pop("is_digital", None)
+        return fields
 
     def collection_ids(self) -> list[int]:
         return [collection.pk for collection in self.cleaned_data["collections"]]
@@ -415,3 +459,66 @@ class ResellerDocumentForm(forms.Form):
         upload = self.cleaned_data["document"]
         check_upload_size(upload, label=upload.name)
         return upload
+
+
+# Preview pages of a digital product: shown on its page, so the same bounds as photos but any shape.
+PREVIEW_SPEC = ImageSpec(min_width=300, min_height=300, max_width=4000, max_height=4000)
+
+
+class SoldFileForm(forms.Form):
+    """«Продаваемые файлы» → «Добавить файл»: one file the buyer downloads as it is."""
+
+    title = forms.CharField(label=_("Name buyers see"), max_length=100, required=False,
+                            validators=[validate_no_contacts],
+                            help_text=_("Leave empty to use the file's name."))  # fmt: skip
+    file = forms.FileField(label=_("File"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        digital.clean_file_name(upload.name)
+        digital.check_sold_file(upload)
+        return upload
+
+
+# Files of a folder sent at once; more go in one zip (DATA_UPLOAD_MAX_NUMBER_FILES refuses far more outright).
+FOLDER_FILES_PER_UPLOAD = 10
+
+
+class SoldFolderForm(forms.Form):
+    """«Добавить папку»: several files (or one zip) the buyer downloads together as one zip."""
+
+    title = forms.CharField(label=_("Folder name"), max_length=100, validators=[validate_no_contacts])
+    files = MultipleFileField(
+        label=_("Files of the folder"), max_files=FOLDER_FILES_PER_UPLOAD,
+        widget=MultipleFileInput(attrs={"multiple": True}),
+        help_text=_("Choose up to 10 files at once, or one zip archive with the whole folder (for more files)."),
+    )  # fmt: skip
+
+    def clean_files(self):
+        uploads = self.cleaned_data["files"]
+        if len(uploads) == 1 and uploads[0].name.lower().endswith(".zip"):
+            digital.check_sold_file(uploads[0])
+        else:
+            digital.check_folder(uploads)
+        return uploads
+
+
+class PreviewImagesForm(forms.Form):
+    """«Файлы для предпросмотра»: pages or spreads buyers see on the product page before buying."""
+
+    images = MultipleFileField(
+        label=_("Preview images"), max_files=PHOTOS_PER_UPLOAD,
+        widget=MultipleFileInput(attrs={"accept": IMAGE_ACCEPT, "multiple": True}),
+        help_text=_("JPEG, PNG or WebP, at least 300×300 pixels. Show enough to judge, not the whole file: "
+                    "a corner, a spread, a reduced copy."),
+    )  # fmt: skip
+
+    def __init__(self, *args, product, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.product = product
+
+    def clean_images(self):
+        uploads = self.cleaned_data["images"]
+        if self.product.previews.count() + len(uploads) > MAX_PREVIEWS:
+            raise ValidationError(_("A product can have at most %(count)d previews.") % {"count": MAX_PREVIEWS})
+        return clean_images(uploads, PREVIEW_SPEC, single_label=_("Preview image"))

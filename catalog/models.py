@@ -4,12 +4,17 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Substr
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 from imagekit.models import ImageSpecField
 from pilkit.processors import ResizeToFill, ResizeToFit
@@ -19,7 +24,30 @@ from marketplace.money import percent_of, to_money
 from marketplace.text_rules import validate_no_contacts
 from shops.models import Collection, SanctionState, Shop
 
-PRICE_VALIDATORS = [MinValueValidator(Decimal("1.00")), MaxValueValidator(Decimal("9999999.00"))]
+# A physical product costs at least 1 ₽; a digital one may be free (Product.clean, the form, the CHECK).
+PRICE_VALIDATORS = [MinValueValidator(Decimal("0.00")), MaxValueValidator(Decimal("9999999.00"))]
+
+
+class _PrivateStorage(LazyObject):
+    """settings.STORAGES["private"], looked up when first used and again after the setting changes
+    (a FileField keeps the storage it was given, so it gets this stand-in, not the storage itself)."""
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+private_files = _PrivateStorage()
+
+
+@receiver(setting_changed)
+def _private_storage_changed(*, setting, **kwargs):
+    if setting in ("STORAGES", "PRIVATE_MEDIA_ROOT"):
+        private_files._wrapped = empty
+
+
+def private_storage():
+    """Where sold files live: apart from MEDIA_ROOT, never served by /media/ (settings.STORAGES["private"])."""
+    return private_files
 
 
 class Category(models.Model):
@@ -49,6 +77,13 @@ class Availability(models.TextChoices):
     IN_STOCK = "in_stock", _("In stock, N pieces")
     MADE_TO_ORDER = "made_to_order", _("Made to order")
     NOT_TRACKED = "not_tracked", _("Ready, quantity not tracked")
+
+
+class Activation(models.TextChoices):
+    """When a digital product's files open to a buyer (seed 001 «режим активации»)."""
+
+    IMMEDIATE = "immediate", _("Immediately")
+    MANUAL = "manual", _("Manually, after I confirm the payment")
 
 
 class ProductQuerySet(models.QuerySet):
@@ -83,6 +118,13 @@ class Product(models.Model):
     production_days = models.PositiveSmallIntegerField(
         _("production time, days"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(365)]
     )
+    # «Цифровой товар» (seed 001): files instead of parcels; stock, delivery and wholesale don't apply.
+    is_digital = models.BooleanField(_("digital product"), default=False)
+    activation = models.CharField(_("activation"), max_length=10, choices=Activation, default=Activation.IMMEDIATE)
+    download_limit = models.PositiveSmallIntegerField(
+        _("downloads of each file per buyer"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+    )  # fmt: skip
     is_enabled = models.BooleanField(_("enabled"), default=False)
     is_hidden_by_moderation = models.BooleanField(_("hidden by moderation"), default=False)
 
@@ -131,10 +173,13 @@ class Product(models.Model):
             models.Index(fields=["is_hit"], name="product_label_hit_idx", condition=Q(is_hit=True)),
             models.Index(fields=["free_shipping"], name="product_free_ship_idx", condition=Q(free_shipping=True)),
             models.Index(fields=["discount_percent"], name="product_discount_idx", condition=Q(discount_percent__gt=0)),
+            models.Index(fields=["-created_at"], name="product_digital_idx", condition=Q(is_digital=True)),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(discount_percent__lte=99), name="product_discount_below_100"),
-            models.CheckConstraint(condition=Q(price__gt=0), name="product_price_positive"),
+            models.CheckConstraint(
+                condition=Q(price__gt=0) | Q(is_digital=True, price__gte=0), name="product_price_positive"
+            ),
         ]
 
     def __str__(self):
@@ -142,6 +187,20 @@ class Product(models.Model):
 
     def get_absolute_url(self):
         return reverse("catalog:product", kwargs={"pk": self.pk})
+
+    def clean(self):
+        super().clean()
+        if self.price is not None and self.price < 1 and not self.is_digital:
+            raise ValidationError({"price": _("Only a digital product may be free: the price is at least 1 ₽.")})
+
+    @property
+    def is_free(self) -> bool:
+        return self.is_digital and self.price == 0
+
+    @property
+    def downloadable_without_order(self) -> bool:
+        """Seed 001: a free product with activation «немедленно» is downloaded without an order."""
+        return self.is_free and self.activation == Activation.IMMEDIATE
 
     @property
     def has_discount(self) -> bool:
@@ -154,6 +213,8 @@ class Product(models.Model):
     @property
     def is_orderable(self) -> bool:
         """Stock 0 means "not orderable" for products whose pieces are counted."""
+        if self.is_digital:
+            return True
         return not (self.availability == Availability.IN_STOCK and not self.stock)
 
     @property
@@ -164,7 +225,7 @@ class Product(models.Model):
             found.append(("new", _("New")))
         if self.is_hit:
             found.append(("hit", _("Hit")))
-        if self.free_shipping:
+        if self.free_shipping and not self.is_digital:
             found.append(("free_shipping", _("Free shipping")))
         if self.is_official_reseller:
             found.append(("reseller", _("Official reseller")))
@@ -175,9 +236,9 @@ class Product(models.Model):
 
 CARD_FIELDS = [
     "id", "title", "price", "discount_percent", "sale_price", "free_shipping", "availability", "stock",
-    "is_new", "is_hit", "is_official_reseller", "created_at", "updated_at", "cover_id", "shop__updated_at",
-    "shop__id", "shop__name", "shop__slug", "shop__city", "shop__is_reliable", "cover__id", "cover__image",
-    "cover__width", "cover__height",
+    "is_new", "is_hit", "is_official_reseller", "is_digital", "created_at", "updated_at", "cover_id",
+    "shop__updated_at", "shop__id", "shop__name", "shop__slug", "shop__city", "shop__is_reliable", "cover__id",
+    "cover__image", "cover__width", "cover__height",
     "shop__vacation__id", "shop__vacation__shop_id", "shop__vacation__starts_on", "shop__vacation__ends_on",
     "shop__vacation__allow_cart",
 ]  # fmt: skip
@@ -396,6 +457,86 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class DigitalFileKind(models.TextChoices):
+    FILE = "file", _("File")
+    FOLDER = "folder", _("Folder")
+
+
+class DigitalFile(models.Model):
+    """A sold file or folder of a digital product («Продаваемые файлы», seed 001).
+
+    ``file`` is what the buyer downloads: the file itself, or for a folder one zip of its
+    files — uploaded as a zip (checked, kept as sent) or as several files packed by a task
+    (catalog.tasks.digital_folder_pack), empty until the task has run. It lives in the private
+    storage and is only ever sent by orders.views.downloads, which checks the right to it.
+    """
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="digital_files")
+    title = models.CharField(_("name"), max_length=100, validators=[validate_no_contacts])
+    kind = models.CharField(_("kind"), max_length=6, choices=DigitalFileKind, default=DigitalFileKind.FILE)
+    file = models.FileField(_("file"), storage=private_storage, upload_to="digital/%Y/%m/", max_length=200,
+                            blank=True)  # fmt: skip
+    size = models.PositiveBigIntegerField(_("size, bytes"), default=0)
+    # A folder's contents as the buyer will find them: [[path inside the folder, size], …].
+    entries = models.JSONField(default=list, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("sold file")
+        verbose_name_plural = _("sold files")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_folder(self) -> bool:
+        return self.kind == DigitalFileKind.FOLDER
+
+    @property
+    def is_ready(self) -> bool:
+        return bool(self.file)
+
+
+class DigitalFolderPart(models.Model):
+    """One file of a folder uploaded as several files, waiting to be packed into the folder's zip."""
+
+    folder = models.ForeignKey(DigitalFile, on_delete=models.CASCADE, related_name="parts")
+    path = models.CharField(max_length=255)
+    file = models.FileField(storage=private_storage, upload_to="digital/parts/%Y/%m/", max_length=200)
+    size = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.path
+
+
+class PreviewImage(models.Model):
+    """«Файлы для предпросмотра»: a page or spread of a digital product shown on its page (public)."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="previews")
+    image = models.ImageField(
+        _("image"), upload_to="catalog/previews/%Y/%m/", width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    large = ImageSpecField(source="image", processors=[ResizeToFit(1200, 1200)], format="WEBP", options={"quality": 82})
+    thumb = ImageSpecField(source="image", processors=[ResizeToFit(320, 320)], format="WEBP", options={"quality": 80})
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("preview")
+        verbose_name_plural = _("previews")
+
+    def __str__(self):
+        return self.image.name
 
 
 class CollectionItem(models.Model):

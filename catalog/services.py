@@ -46,7 +46,7 @@ HIT_LABEL_SALES = 3
 
 PRODUCT_FIELDS = {
     "category", "title", "description", "price", "discount_percent", "free_shipping",
-    "availability", "stock", "production_days", "is_enabled",
+    "availability", "stock", "production_days", "is_enabled", "is_digital", "activation", "download_limit",
 }  # fmt: skip
 
 
@@ -93,6 +93,17 @@ def products_popularity_refresh() -> int:
         shop_part = (sales or 0) * w["shop_sales"] + shop_reviews.get(shop_id, 0) * w["shop_reviews"]
         changed += Product.objects.filter(shop_id=shop_id).update(popularity=_popularity_own() + shop_part)
     return changed
+
+
+def _normalise_digital(fields: dict) -> None:
+    """A digital product has no stock, parcel or delivery (seed 001); only it may be free."""
+    if fields.get("is_digital"):
+        fields.update(availability=Availability.NOT_TRACKED, stock=None, production_days=None, free_shipping=False)
+    else:
+        if fields.get("price") is not None and fields["price"] <= 0:
+            raise CatalogError(_("Only a digital product may be free: the price is at least 1 ₽."))
+        fields.pop("activation", None)
+        fields.pop("download_limit", None)
 
 
 def _normalise_availability(fields: dict) -> None:
@@ -147,6 +158,7 @@ def product_create(*, shop: Shop, **fields) -> Product:
     unknown = set(fields) - PRODUCT_FIELDS
     if unknown:
         raise ValueError(f"Unknown product fields: {sorted(unknown)}")
+    _normalise_digital(fields)
     _normalise_availability(fields)
     if fields.get("is_enabled"):
         fields["first_on_sale_at"] = timezone.now()
@@ -161,11 +173,20 @@ def product_update(*, product: Product, **fields) -> Product:
     unknown = set(fields) - PRODUCT_FIELDS
     if unknown:
         raise ValueError(f"Unknown product fields: {sorted(unknown)}")
-    merged = {"availability": product.availability, "stock": product.stock,
-              "production_days": product.production_days, **fields}  # fmt: skip
+    # Digital or not is chosen when the product is created (seed 001): orders and files rely on it.
+    fields.pop("is_digital", None)
+    merged = {"availability": product.availability, "stock": product.stock, "price": product.price,
+              "production_days": product.production_days, "free_shipping": product.free_shipping, **fields,
+              "is_digital": product.is_digital}  # fmt: skip
+    _normalise_digital(merged)
     _normalise_availability(merged)
     for key in ("availability", "stock", "production_days"):
         fields[key] = merged[key]
+    if product.is_digital:
+        fields["free_shipping"] = False
+    else:
+        fields.pop("activation", None)
+        fields.pop("download_limit", None)
     if fields.get("is_enabled") and product.first_on_sale_at is None:
         fields["first_on_sale_at"] = timezone.now()
     for key, value in fields.items():
@@ -422,6 +443,8 @@ def option_group_delete(*, group: OptionGroup) -> None:
 @transaction.atomic
 def wholesale_tiers_set(*, product: Product, tiers: Sequence[tuple[int, str, Decimal]]) -> list[WholesaleTier]:
     """Replace the product's «Оптовые скидки». Each bigger quantity must be a better deal."""
+    if product.is_digital and tiers:
+        raise CatalogError(_("Wholesale discounts do not apply to a digital product: a buyer takes one copy."))
     _catalog_changed()
     _touch(product)
     tiers = sorted(tiers, key=lambda tier: tier[0])

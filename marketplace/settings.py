@@ -334,6 +334,13 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Sold files of digital products (catalog.DigitalFile): a folder of their own, outside MEDIA_ROOT,
+# so no /media/ address (ours or nginx's) ever reaches them; only orders.views.downloads sends them.
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private")))
+STORAGES["private"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": "/private-files-have-no-url/"},
+}
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 if AWS_STORAGE_BUCKET_NAME:
     # Several web machines share uploads through S3-compatible storage (django-storages[s3]).
@@ -341,6 +348,30 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default=None)
     AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default=None)
     AWS_QUERYSTRING_AUTH = False
+    # Sold files: private objects under «private/», reached only through signed URLs that
+    # expire in PROTECTED_FILES_URL_SECONDS (marketplace.media.protected_download redirects there).
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {"location": "private", "default_acl": "private", "querystring_auth": True,
+                    "file_overwrite": False},
+    }  # fmt: skip
+
+# How a permitted download of a sold file is sent (marketplace.media.protected_download):
+# "" — Django streams it (Range supported); "nginx" — an X-Accel-Redirect to
+# PROTECTED_FILES_ACCEL_PREFIX + the file's name, an internal nginx location aliased to
+# PRIVATE_MEDIA_ROOT (deploy/); "sendfile" — X-Sendfile with the full path (Apache, lighttpd).
+PROTECTED_FILES_SERVER = env.str("PROTECTED_FILES_SERVER", default="")
+PROTECTED_FILES_ACCEL_PREFIX = env.str("PROTECTED_FILES_ACCEL_PREFIX", default="/_protected/")
+PROTECTED_FILES_URL_SECONDS = env.int("PROTECTED_FILES_URL_SECONDS", default=120)
+# Digital goods (catalog.digital): the largest sold file (and the largest folder, all its files
+# together), what an uploaded zip may unpack to, and how many files it may hold.
+DIGITAL_MAX_FILE_BYTES = env.int("DIGITAL_MAX_FILE_BYTES", default=200 * 1024 * 1024)
+DIGITAL_MAX_UNPACKED_BYTES = env.int("DIGITAL_MAX_UNPACKED_BYTES", default=1024 * 1024 * 1024)
+DIGITAL_MAX_ZIP_ENTRIES = env.int("DIGITAL_MAX_ZIP_ENTRIES", default=500)
+# A resumed download (a Range from a later byte) within this time of a counted one isn't counted
+# again, this many times at most; then a Range request counts as a new download.
+DIGITAL_RESUME_SECONDS = env.int("DIGITAL_RESUME_SECONDS", default=6 * 3600)
+DIGITAL_RESUMES_PER_DOWNLOAD = env.int("DIGITAL_RESUMES_PER_DOWNLOAD", default=10)
 
 # Thumbnails are made when a photo is uploaded; pages only compute their URLs (no storage
 # look-ups per request).

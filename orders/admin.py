@@ -31,6 +31,7 @@ from .compensation import (
 from .exceptions import ShipmentError
 from .models import (
     Compensation,
+    Download,
     Order,
     OrderEvent,
     OrderItem,
@@ -56,7 +57,15 @@ class ReadOnlyInline(admin.TabularInline):
 
 class OrderItemInline(ReadOnlyInline):
     model = OrderItem
-    fields = ["title", "options", "quantity", "base_unit", "unit_price", "discount", "line_total"]
+    fields = ["title", "options", "quantity", "base_unit", "unit_price", "discount", "line_total", "is_digital",
+              "activation"]  # fmt: skip
+
+
+class DownloadInline(ReadOnlyInline):
+    """A guest order's downloads of its files (a registered buyer's are counted on their account)."""
+
+    model = Download
+    fields = ["file", "count", "first_at", "last_at"]
 
 
 class OrderEventInline(ReadOnlyInline):
@@ -125,7 +134,7 @@ class OrderAdmin(admin.ModelAdmin):
         "promo_discount", "referral_code", "referral_code_text", "platform_discount", "compensation", "total",
     ]  # fmt: skip
     exclude = ["secret"]
-    inlines = [OrderItemInline, ShipmentInline, OrderEventInline]
+    inlines = [OrderItemInline, ShipmentInline, DownloadInline, OrderEventInline]
 
     def has_add_permission(self, request):
         return False

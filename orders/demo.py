@@ -16,7 +16,7 @@ from . import services
 from .attribution import OrderSource
 from .carriers import CarrierEvent, TrackingResult
 from .exceptions import CartError
-from .models import CancelReason, Cart, CartLine, Order, OrderStatus
+from .models import CancelReason, Cart, CartLine, Download, Order, OrderStatus
 from .pricing import groups_priced
 
 SHIPPED = "shipped-with-tracks"
@@ -65,6 +65,7 @@ def seed(ctx: DemoContext) -> None:
             Product.objects.visible()
             .filter(shop=shop, option_groups__isnull=True)
             .exclude(availability=Availability.IN_STOCK, stock__lt=2)
+            .exclude(is_digital=True, price=0)  # free files are downloaded, not ordered
             .order_by("pk")[:10]
         )
         if not candidates:
@@ -102,6 +103,7 @@ def seed(ctx: DemoContext) -> None:
             for item, (rating, text) in zip(order.items.all(), REVIEWS[index], strict=False):
                 services.review_add(author=buyer, item=item, rating=rating, text=text)
     _referral_order(shops.get("masterskaya-anny"), ctx)
+    _digital_orders(shops, ctx)
     _marketing_history(shops, ctx.users)
 
 
@@ -115,7 +117,8 @@ def _referral_order(shop, ctx: DemoContext) -> None:
     if shop is None or code is None or buyer is None:
         return
     cart = Cart.objects.create()
-    products = Product.objects.visible().filter(shop=shop, option_groups__isnull=True, price__gt=0).order_by("-price")
+    products = (Product.objects.visible().filter(shop=shop, option_groups__isnull=True, price__gt=0, is_digital=False)
+                .order_by("-price"))  # fmt: skip
     for product in products:  # one to three pieces whose total after their own discount reaches the minimum
         pieces = min(3, math.ceil(code.min_order_total / product.price))
         if product.availability == Availability.IN_STOCK and product.stock <= pieces:
@@ -145,6 +148,50 @@ def _referral_order(shop, ctx: DemoContext) -> None:
     order.events.filter(status=OrderStatus.OPEN).update(created_at=placed)
     order.events.exclude(status=OrderStatus.OPEN).update(created_at=placed + timedelta(hours=20))
     type(code).objects.filter(pk=code.pk).update(used_at=placed)
+
+
+def _digital_order(*, shop, buyer, product) -> Order:
+    cart = Cart.objects.create()
+    CartLine.objects.create(cart=cart, product=product, quantity=1)
+    order = services.order_place(
+        cart=cart, shop=shop, buyer=buyer, idempotency_key=uuid.uuid4().hex, buyer_name=buyer.name,
+        phone="+79265550101", email=buyer.email, address="", delivery_method="", contact_method="email",
+        rules_accepted=True,
+    )  # fmt: skip
+    cart.delete()
+    return order
+
+
+def _digital_orders(shops, ctx: DemoContext) -> None:
+    """The demo buyer's files: the postcard set ordered and waiting for Anna's «Оплачен» (activation
+    «вручную»), a print from Pavel open at once and downloaded once, the free poster taken once."""
+    buyer, digital = ctx.users.get("buyer@lavka.test"), ctx.extra.get("digital")
+    if buyer is None or not digital:
+        return
+    now = timezone.now()
+    cards = digital["cards"]
+    order = _digital_order(shop=cards.shop, buyer=buyer, product=cards)
+    services.order_confirm(order=order)
+    Order.objects.filter(pk=order.pk).update(created_at=now - timedelta(hours=5), confirmed_at=now - timedelta(hours=4))
+    order.events.filter(status=OrderStatus.OPEN).update(created_at=now - timedelta(hours=5))
+    order.events.exclude(status=OrderStatus.OPEN).update(created_at=now - timedelta(hours=4))
+    for sold in digital["poster"].digital_files.all()[:1]:
+        Download.objects.create(file=sold, user=buyer, count=1, first_at=now - timedelta(days=2),
+                                last_at=now - timedelta(days=2))  # fmt: skip
+    pavel = shops.get("printy-pavla")
+    print_ = pavel and (Product.objects.visible().filter(shop=pavel, activation="immediate", download_limit=5)
+                        .order_by("pk").first())  # fmt: skip
+    if print_:
+        order = _digital_order(shop=pavel, buyer=buyer, product=print_)
+        services.order_transition(order=order, to_status=OrderStatus.PAID, actor=pavel.owner)
+        placed = now - timedelta(days=4)
+        Order.objects.filter(pk=order.pk).update(created_at=placed, status_changed_at=placed + timedelta(hours=3),
+                                                 paid_at=placed + timedelta(hours=3))  # fmt: skip
+        order.events.filter(status=OrderStatus.OPEN).update(created_at=placed)
+        order.events.exclude(status=OrderStatus.OPEN).update(created_at=placed + timedelta(hours=3))
+        for sold in print_.digital_files.all():
+            Download.objects.create(file=sold, user=buyer, count=1, first_at=placed + timedelta(hours=4),
+                                    last_at=placed + timedelta(hours=4))  # fmt: skip
 
 
 def _ship(order: Order, parcels) -> None:
@@ -190,7 +237,7 @@ def _marketing_history(shops, users) -> None:
         if shop is None:
             continue
         products = list(
-            Product.objects.visible().filter(shop=shop, option_groups__isnull=True)
+            Product.objects.visible().filter(shop=shop, option_groups__isnull=True, is_digital=False)
             .exclude(availability=Availability.IN_STOCK, stock__lt=3).order_by("pk")[:6]
         )  # fmt: skip
         if not products:

@@ -17,7 +17,8 @@ SHOP = "masterskaya-anny"
 def _products(shop):
     """Three products without options; the earlier demo orders may have sold them out, so the
     seller restocks them first."""
-    products = list(Product.objects.visible().filter(shop=shop, option_groups__isnull=True).order_by("-pk")[:3])
+    products = list(Product.objects.visible().filter(shop=shop, option_groups__isnull=True, is_digital=False)
+                    .order_by("-pk")[:3])  # fmt: skip
     low = [p.pk for p in products if p.availability == Availability.IN_STOCK and (p.stock or 0) < 3]
     Product.objects.filter(pk__in=low).update(stock=5)
     return list(Product.objects.filter(pk__in=[product.pk for product in products]).order_by("-pk"))

@@ -49,6 +49,15 @@ def delivered_send(shipment: Shipment) -> None:
     notify(template="shipment_delivered", to=[order.email], context=context)
 
 
+def downloads_open_send(order: Order) -> None:
+    """Files of the order's digital goods can be downloaded now: the buyer alone hears of it
+    (a guest's link carries the order's secret, so it goes to nobody else)."""
+    items = [item for item in order.items.all() if item.is_digital]
+    notify(template="downloads_open", to=[order.email],
+           context={"order": order, "shop": order.shop, "items": items, "recipient": BUYER,
+                    "order_url": order_url(order, BUYER) + "#files"})  # fmt: skip
+
+
 def confirmed_send(order: Order) -> None:
     """The buyer confirmed the order: the seller hears of it (the cabinet's link)."""
     notify(template="order_confirmed", to=[order.shop.owner.email],

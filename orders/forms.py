@@ -38,12 +38,12 @@ class CheckoutForm(forms.Form):
     draft_fields = ("buyer_name", "phone", "email", "address", "delivery_method", "contact_method", "notes",
                     "idempotency_key")  # fmt: skip
 
-    def __init__(self, *args, shop, is_guest: bool, **kwargs):
+    def __init__(self, *args, shop, is_guest: bool, needs_delivery: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["delivery_method"].choices = [
-            (code, f"{label} ({shop.city})" if code == DeliveryMethod.COURIER else label)
-            for code, label in DeliveryMethod.choices
-        ]
+        if not needs_delivery:  # digital goods only: nothing to deliver
+            del self.fields["address"], self.fields["delivery_method"]
+        else:
+            self._delivery_choices(shop)
         self.fields["contact_method"].choices = [
             (code, ContactMethod(code).label) for code in shop.contact_methods_for(is_guest=is_guest)
         ]
@@ -52,6 +52,16 @@ class CheckoutForm(forms.Form):
         else:
             del self.fields["rules_accepted"]
         self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+
+    def _delivery_choices(self, shop):
+        self.fields["delivery_method"].choices = [
+            (code, f"{label} ({shop.city})" if code == DeliveryMethod.COURIER else label)
+            for code, label in DeliveryMethod.choices
+        ]
+
+    def service_fields(self) -> dict:
+        """What order_place gets: an order without delivery has an empty address and method."""
+        return {"address": "", "delivery_method": "", **self.cleaned_data}
 
     def clean_buyer_name(self):
         return " ".join(self.cleaned_data["buyer_name"].split())

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from imagekit.models import ImageSpecField
 from pilkit.processors import ResizeToFill, ResizeToFit
 
-from catalog.models import Product
+from catalog.models import Activation, Product
 from marketplace.images import validate_upload_size
 
 from .attribution import OrderSource
@@ -123,8 +123,10 @@ class Order(models.Model):
     buyer_name = models.CharField(_("name"), max_length=150)
     phone = models.CharField(_("phone"), max_length=32)
     email = models.EmailField(_("e-mail"))
-    address = models.TextField(_("delivery address"), max_length=1000)
-    delivery_method = models.CharField(_("delivery"), max_length=16, choices=DeliveryMethod)
+    # Blank for an order of digital products only: nothing to deliver (``needs_delivery``).
+    address = models.TextField(_("delivery address"), max_length=1000, blank=True)
+    delivery_method = models.CharField(_("delivery"), max_length=16, choices=DeliveryMethod, blank=True)
+    needs_delivery = models.BooleanField(_("needs delivery"), default=True)
     contact_method = models.CharField(_("contact method"), max_length=16)
     notes = models.TextField(_("notes"), blank=True, max_length=2000)
     rules_accepted = models.BooleanField(default=False)
@@ -179,6 +181,12 @@ class Order(models.Model):
     def link(self, url: str) -> str:
         """A page of this order as the buyer reaches it: a guest's carries the secret from the e-mail."""
         return f"{url}?key={self.secret}" if self.is_guest else url
+
+    @property
+    def is_reviewable(self) -> bool:
+        """Items are reviewed once the order has been shipped; files need no parcel, so an order of
+        digital goods only is reviewed once the seller confirmed its payment."""
+        return self.status == OrderStatus.SHIPPED or (not self.needs_delivery and self.status == OrderStatus.PAID)
 
     @property
     def next_statuses(self) -> list[str]:
@@ -244,12 +252,49 @@ class OrderItem(models.Model):
     line_total = models.DecimalField(max_digits=12, decimal_places=2)
     # A promo code's free product (0 ₽).
     is_gift = models.BooleanField(default=False)
+    # A digital product's line: its files open to the buyer by the activation it had when ordered.
+    is_digital = models.BooleanField(default=False)
+    activation = models.CharField(max_length=10, choices=Activation, blank=True)
 
     class Meta:
         ordering = ["pk"]
 
     def __str__(self):
         return f"{self.title} × {self.quantity}"
+
+
+class Download(models.Model):
+    """How many times one buyer has downloaded one sold file (the seed's limit «для одного пользователя»).
+
+    Signed-in people are counted per account (free files and every order alike); a guest per
+    order, through the order's secret link. orders.downloads takes a download with a
+    conditional UPDATE, so parallel requests never pass the limit.
+    """
+
+    file = models.ForeignKey("catalog.DigitalFile", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="+")  # fmt: skip
+    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.CASCADE, related_name="downloads")
+    count = models.PositiveIntegerField(_("downloads"), default=0)
+    # Uncounted resumptions (Range requests) since the last counted download (orders.downloads).
+    resumed = models.PositiveSmallIntegerField(default=0)
+    first_at = models.DateTimeField(null=True, blank=True)
+    last_at = models.DateTimeField(_("last download"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("download")
+        verbose_name_plural = _("downloads")
+        constraints = [
+            models.UniqueConstraint(fields=["file", "user"], condition=models.Q(user__isnull=False),
+                                    name="download_once_per_user"),
+            models.UniqueConstraint(fields=["file", "order"], condition=models.Q(user__isnull=True),
+                                    name="download_once_per_guest_order"),
+            models.CheckConstraint(condition=models.Q(user__isnull=False) | models.Q(order__isnull=False),
+                                   name="download_has_a_downloader"),
+        ]  # fmt: skip
+
+    def __str__(self):
+        return f"{self.file_id}: {self.count}"
 
 
 class OrderEvent(models.Model):

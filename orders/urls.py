@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cabinet, carts, marketing, reviews_cabinet, storefront
+from .views import cabinet, carts, downloads, marketing, reviews_cabinet, storefront
 
 app_name = "orders"
 
@@ -15,6 +15,9 @@ urlpatterns = [
     path("orders/<str:number>/", storefront.order_detail, name="detail"),
     path("orders/<str:number>/confirm/", storefront.order_confirm, name="confirm"),
     path("orders/<str:number>/received/", storefront.order_received, name="received"),
+    path("orders/<str:number>/files/<int:pk>/", downloads.order_download, name="download"),
+    path("downloads/", downloads.download_list, name="downloads"),
+    path("downloads/<int:pk>/", downloads.user_download, name="user-download"),
     path("orders/<str:number>/tracking/<int:pk>/", storefront.tracking, name="tracking"),
     path("orders/<str:number>/reviews/<int:item_pk>/", storefront.review_add, name="review-add"),
     path("orders/<str:number>/reviews/<int:pk>/edit/", storefront.review_edit, name="review-edit"),

@@ -48,8 +48,8 @@ SORT_CHOICES = [
 STATUSES = {"on": True, "off": False}
 LIST_FIELDS = [
     "id", "shop", "title", "price", "discount_percent", "sale_price", "availability", "stock", "production_days",
-    "is_enabled", "is_hidden_by_moderation", "views_count", "likes_count", "created_at", "cover", "cover__image",
-    "cover__width", "cover__height",  # ImageField reads its dimension fields when it is loaded
+    "is_enabled", "is_hidden_by_moderation", "is_digital", "views_count", "likes_count", "created_at", "cover",
+    "cover__image", "cover__width", "cover__height",  # ImageField reads its dimension fields when it is loaded
 ]  # fmt: skip
 
 

@@ -173,6 +173,9 @@ def _product_context(request, product, *, preview=False):
     more = Product.objects.visible().for_cards().filter(shop=shop).exclude(pk=product.pk).order_by("-created_at")[:4]
     # Other apps' parts of the page (reviews); read only if the cached lower part is rendered again.
     sections = SimpleLazyObject(lambda: product_sections(product))
+    # A digital product's sold files (names and sizes; the free ones' download buttons) and previews.
+    sold_files = SimpleLazyObject(lambda: list(product.digital_files.all()) if product.is_digital else [])
+    previews = SimpleLazyObject(lambda: list(product.previews.all()) if product.is_digital else [])
     return {
         "product": product,
         "shop": shop,
@@ -182,7 +185,12 @@ def _product_context(request, product, *, preview=False):
         "option_groups": option_groups,
         "product_version": f"{product.updated_at.timestamp():.6f}:{shop.updated_at.timestamp():.6f}",
         "liked": liked,
-        "can_add_to_cart": product.is_orderable and (vacation is None or vacation.allow_cart) and not preview,
+        "can_add_to_cart": product.is_orderable
+        and (vacation is None or vacation.allow_cart)
+        and not preview
+        and not product.downloadable_without_order,
+        "sold_files": sold_files,
+        "previews": previews,
         "more_from_shop": more,
         "preview": preview,
         "product_sections": sections,

@@ -6,6 +6,7 @@ every product photo; ``image_claims_detect`` runs after the upload commits) and 
 replaced), rejects it, or resolves it once the seller replaced the photo (the product comes back).
 """
 
+import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
@@ -13,6 +14,8 @@ from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from PIL import Image, ImageOps
 
 from catalog.models import PHASH_BANDS, ProductImage
 from marketplace.exceptions import DomainError
@@ -30,6 +33,37 @@ HASH_MAX_DISTANCE = 4
 SHARPNESS_MIN = 15.0
 # «Маленький размер изображения»: the short side in pixels. MODERATION_IMAGE_MIN_SIDE.
 MIN_SIDE = 500
+# A scheme, drawing or collage as the cover (looks_like_scheme_or_collage; module constants, not settings),
+# measured on the picture fitted in SCHEME_SIDE px. Tuned on diagrams, charts and screenshots against
+# photo-like pictures, products on a white backdrop, the demo's photos and the mock-ups in
+# static/catalog/mockups/ (moderation/tests/test_collage_check.py).
+SCHEME_SIDE = 256
+# A drawing: its SCHEME_TOP_COLOURS most frequent colours (cut to 32 levels a channel) cover more than
+# SCHEME_COLOURS_SHARE of it (photos: 10–75 %, diagrams and charts: 90–97 %)…
+SCHEME_COLOUR_STEP = 8
+SCHEME_TOP_COLOURS = 8
+SCHEME_COLOURS_SHARE = 0.85
+# …one colour is the background (at least SCHEME_BACKGROUND of the picture) or most of it is near white
+# (RGB all ≥ NEAR_WHITE and within NEAR_WHITE_SPREAD of each other); a mock-up's table or wall is neither…
+SCHEME_BACKGROUND = 0.45
+SCHEME_NEAR_WHITE = 0.55
+NEAR_WHITE = 224
+NEAR_WHITE_SPREAD = 24
+# …and what is drawn on it is flat: the same number of fine colours (64 levels) cover at least
+# SCHEME_FLAT_MARKS of the non-background (a shaded product on a white backdrop spreads over hundreds).
+SCHEME_FINE_STEP = 4
+SCHEME_FLAT_MARKS = 0.5
+SCHEME_MARKS_MIN = 0.03
+# A collage: a row where neighbouring rows (two apart) differ by more than SEAM_CHANGE in some channel
+# over SEAM_ACROSS of the width, while SEAM_CALM rows away they do so over less than SEAM_CALM_ACROSS
+# (a texture changes everywhere); lines within SEAM_MERGE of each other are one seam (a white gap between
+# tiles has two edges), seams closer than SEAM_EDGE to the border are a frame. Tiles need seams both ways.
+SEAM_CHANGE = 24
+SEAM_ACROSS = 0.85
+SEAM_CALM = 6
+SEAM_CALM_ACROSS = 0.5
+SEAM_MERGE = 0.05
+SEAM_EDGE = 0.2
 # Photos compared with a new one at most (those sharing a band of the hash; identical ones first).
 MATCH_CANDIDATES = 1000
 REPORT_TEXT_MAX = 2000
@@ -86,6 +120,108 @@ def _poor_reasons(photo: ProductImage) -> list[str]:
     return reasons
 
 
+def _colour_keys(pixels: np.ndarray, step: int) -> np.ndarray:
+    """Each pixel's colour cut to ``256 / step`` levels a channel, as one integer."""
+    cut = (pixels // step).astype(np.int32)
+    return (cut[..., 0] << 16) | (cut[..., 1] << 8) | cut[..., 2]
+
+
+def _scheme_reason(pixels: np.ndarray) -> str | None:
+    """A drawing's colours: a handful of flat ones, mostly an even background; a photo has thousands."""
+    keys = _colour_keys(pixels, SCHEME_COLOUR_STEP).ravel()
+    colours, counts = np.unique(keys, return_counts=True)
+    counts_desc = np.sort(counts)[::-1]
+    few_colours = counts_desc[:SCHEME_TOP_COLOURS].sum() / keys.size
+    background = counts_desc[0] / keys.size
+    lightest, darkest = pixels.min(axis=-1), pixels.max(axis=-1)
+    white = (lightest >= NEAR_WHITE) & (darkest - lightest <= NEAR_WHITE_SPREAD)
+    if few_colours <= SCHEME_COLOURS_SHARE or (background < SCHEME_BACKGROUND and white.mean() < SCHEME_NEAR_WHITE):
+        return None
+    # A product on a white backdrop also has few colours and a white background: but the product and
+    # its shadow are shaded and textured, their colours spread, while a drawing's marks are flat fills.
+    marks = pixels[~white & (keys.reshape(pixels.shape[:2]) != colours[np.argmax(counts)])]
+    if len(marks) < keys.size * SCHEME_MARKS_MIN:
+        return None  # an empty picture: nothing drawn on it either
+    _fine, fine_counts = np.unique(_colour_keys(marks, SCHEME_FINE_STEP), return_counts=True)
+    flat_marks = np.sort(fine_counts)[::-1][:SCHEME_TOP_COLOURS].sum() / len(marks)
+    if flat_marks < SCHEME_FLAT_MARKS:
+        return None
+    numbers = {"share": round(few_colours * 100), "count": SCHEME_TOP_COLOURS}
+    message = ngettext(
+        "Looks like a scheme or a drawing, not a photo: %(share)d%% of it is in %(count)d colour.",
+        "Looks like a scheme or a drawing, not a photo: %(share)d%% of it is in %(count)d colours.",
+        SCHEME_TOP_COLOURS,
+    )
+    return message % numbers
+
+
+def _seams(pixels: np.ndarray) -> list[float]:
+    """Where (as a fraction of the height) a straight line crosses the whole width and the picture
+    changes sharply across it, as between two pictures glued together; close lines count once."""
+    height, width = pixels.shape[:2]
+    change = np.abs(pixels[2:] - pixels[:-2]).max(axis=-1)  # across row i + 1, two rows apart: a blurred seam too
+    margin = max(1, width // 50)
+    across = (change[:, margin : width - margin] > SEAM_CHANGE).mean(axis=1)
+    lines = []
+    for row, share in enumerate(across):
+        if share < SEAM_ACROSS:
+            continue
+        # A texture (planks, stripes) changes on every row; a seam stands out from the rows around it.
+        around = [across[other] for other in (row - SEAM_CALM, row + SEAM_CALM) if 0 <= other < len(across)]
+        if around and min(around) >= SEAM_CALM_ACROSS:
+            continue
+        lines.append((row + 1) / height)
+    seams: list[list[float]] = []
+    for line in lines:
+        if seams and line - seams[-1][-1] <= SEAM_MERGE:
+            seams[-1].append(line)
+        else:
+            seams.append([line])
+    return [sum(group) / len(group) for group in seams]
+
+
+def _collage_reason(pixels: np.ndarray) -> str | None:
+    """Tiles: seams across the whole width and the whole height, away from the edges (a frame is not a collage)."""
+
+    def inner(seams):
+        return [seam for seam in seams if SEAM_EDGE <= seam <= 1 - SEAM_EDGE]
+
+    rows, columns = inner(_seams(pixels)), inner(_seams(pixels.transpose(1, 0, 2)))
+    if not rows or not columns:
+        return None
+    tiles = (len(rows) + 1) * (len(columns) + 1)
+    message = ngettext(
+        "Looks like a collage: the picture is split into %(count)d tile by straight seams.",
+        "Looks like a collage: the picture is split into %(count)d tiles by straight seams.",
+        tiles,
+    )
+    return message % {"count": tiles}
+
+
+def looks_like_scheme_or_collage(image_file) -> str | None:
+    """Why a product's cover looks like a scheme, a drawing or a collage rather than a photo (seed 001:
+    «Заглавными изображениями к товарам могут служить только фотографии или фотошаблоны»), or None.
+
+    Cheap and cautious: the picture is looked at fitted in SCHEME_SIDE pixels; only a clear case is
+    flagged, and an admin decides on the claim.
+    """
+    if hasattr(image_file, "seek"):
+        image_file.seek(0)
+    with Image.open(image_file) as picture:
+        picture.draft("RGB", (SCHEME_SIDE * 2, SCHEME_SIDE * 2))  # a JPEG decodes at a fraction of its size
+        picture = ImageOps.exif_transpose(picture)
+        if picture.mode in ("RGBA", "LA", "PA") or (picture.mode == "P" and "transparency" in picture.info):
+            picture = Image.alpha_composite(Image.new("RGBA", picture.size, "white"), picture.convert("RGBA"))
+        picture = picture.convert("RGB")
+        picture.thumbnail((SCHEME_SIDE, SCHEME_SIDE), Image.Resampling.BOX)
+    if hasattr(image_file, "seek"):
+        image_file.seek(0)
+    if min(picture.size) < 32:
+        return None
+    pixels = np.asarray(picture, dtype=np.int16)
+    return _scheme_reason(pixels) or _collage_reason(pixels)
+
+
 def _auto_claim(photo: ProductImage, kind: str, *, text: str, matching=None) -> ImageClaim | None:
     """One open automatic claim of a kind per photo."""
     if ImageClaim.objects.filter(image=photo, kind=kind, status__in=OPEN).exists():
@@ -97,8 +233,9 @@ def _auto_claim(photo: ProductImage, kind: str, *, text: str, matching=None) -> 
 @transaction.atomic
 def image_claims_detect(*, image_id: int) -> list[ImageClaim]:
     """After a photo was uploaded: put it in the image queue if it matches another shop's earlier
-    photo (borrowed) or another product's photo of the same shop (duplicate), or it is blurred or
-    small (poor); a photo added to a product hidden for its images sends its claims back to an admin."""
+    photo (borrowed) or another product's photo of the same shop (duplicate), it is blurred or small
+    (poor), or, being the cover, it looks like a scheme or a collage; a photo added to a product hidden
+    for its images sends its claims back to an admin."""
     photo = ProductImage.objects.select_related("product").filter(pk=image_id).first()
     if photo is None:  # removed meanwhile
         return []
@@ -121,7 +258,19 @@ def image_claims_detect(*, image_id: int) -> list[ImageClaim]:
     reasons = _poor_reasons(photo)
     if reasons:
         claims.append(_auto_claim(photo, ImageClaimKind.POOR, text=" ".join(reasons)))
+    if photo.product.cover_id == photo.pk:  # only the cover must be a photo or a mock-up
+        reason = _cover_reason(photo)
+        if reason:
+            claims.append(_auto_claim(photo, ImageClaimKind.COLLAGE, text=reason))
     return [claim for claim in claims if claim is not None]
+
+
+def _cover_reason(photo: ProductImage) -> str | None:
+    try:
+        with photo.image.open("rb") as file:
+            return looks_like_scheme_or_collage(file)
+    except (OSError, ValueError, Image.DecompressionBombError):  # gone from the storage or unreadable: no claim
+        return None
 
 
 def image_uploaded(image_id: int) -> None:

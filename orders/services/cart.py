@@ -33,6 +33,9 @@ def _check_product(product: Product) -> None:
                         % {"date": vacation.ends_on.strftime("%d.%m.%Y")})  # fmt: skip
     if not product.is_orderable:
         raise CartError(_("«%(title)s» is out of stock.") % {"title": product.title})
+    if product.downloadable_without_order:
+        raise CartError(_("«%(title)s» is free: download it from the product page, no order needed.")
+                        % {"title": product.title})  # fmt: skip
 
 
 def _check_choices(product: Product, choice_ids: list[int]) -> list[int]:
@@ -64,6 +67,8 @@ def _validate_choices(groups: list[OptionGroup], choice_ids: Iterable[int]) -> l
 
 
 def _cap_to_stock(product: Product, quantity: int) -> None:
+    if product.is_digital and quantity > 1:
+        raise CartError(_("«%(title)s» is a digital product: one copy is all you need.") % {"title": product.title})
     if quantity > MAX_LINE_QUANTITY:
         raise CartError(_("At most %(count)d pieces in one line.") % {"count": MAX_LINE_QUANTITY})
     if product.availability == Availability.IN_STOCK and quantity > (product.stock or 0):
@@ -98,6 +103,8 @@ def cart_add(*, cart: Cart, product: Product, quantity: int, choice_ids: Iterabl
         .first()
     )
     total = quantity + (line.quantity if line else 0)
+    if product.is_digital:
+        total = 1  # a file is bought once: adding it again leaves the line as it is
     _cap_to_stock(product, total)
     if line is None:
         line = CartLine.objects.create(
@@ -140,7 +147,7 @@ def cart_merge(*, source: Cart, target: Cart) -> Cart:
         product = line.product
         if product.availability == Availability.IN_STOCK:
             quantity = min(quantity, product.stock or 0)
-        quantity = min(quantity, MAX_LINE_QUANTITY)
+        quantity = min(quantity, 1 if product.is_digital else MAX_LINE_QUANTITY)
         if existing:
             existing.quantity = quantity
             existing.save(update_fields=["quantity"]) if quantity else existing.delete()

@@ -6,7 +6,7 @@ from django.db.models import Case, F, IntegerField, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from catalog.models import Availability, OptionGroup, Product
+from catalog.models import Activation, Availability, OptionGroup, Product
 from catalog.services import products_sales_record
 from marketplace.pagecache import bump_generation
 
@@ -68,6 +68,14 @@ def order_place(
         raise CartError(_("There is nothing from this shop in your cart."))
     priced_lines = groups[0].lines
     _check_lines(priced_lines)
+    # Digital goods need no parcel: an order of them only asks no address (the form hides it).
+    needs_delivery = any(not priced.line.product.is_digital for priced in priced_lines)
+    if needs_delivery and not address.strip():
+        raise CartError(_("Give the delivery address."), field="address")
+    if needs_delivery and not delivery_method:
+        raise CartError(_("Choose how to deliver the order."), field="delivery_method")
+    if not needs_delivery:
+        address, delivery_method = "", ""
     if is_guest:
         _check_guest_quantities(priced_lines)
     # The promo code typed for this shop, checked again now with its row locked (usage limits).
@@ -80,7 +88,8 @@ def order_place(
     order = Order.objects.create(
         shop=shop, buyer=buyer, is_guest=is_guest, idempotency_key=scoped_idempotency_key(
             cart=cart, shop=shop, key=idempotency_key), buyer_name=buyer_name,
-        phone=phone, email=email, address=address, delivery_method=delivery_method, contact_method=contact_method,
+        phone=phone, email=email, address=address, delivery_method=delivery_method, needs_delivery=needs_delivery,
+        contact_method=contact_method,
         notes=notes, rules_accepted=rules_accepted, **pricing.order_fields(), source=source,
         source_referrer=source_referrer,
     )  # fmt: skip
@@ -94,13 +103,18 @@ def order_place(
             options="; ".join(f"{choice.group.name}: {choice.name}" for choice in priced.choices),
             quantity=priced.line.quantity, base_unit=priced.price.base_unit, unit_price=priced.price.unit,
             discount=priced.price.explanation, line_total=priced.price.total,
+            is_digital=priced.line.product.is_digital,
+            activation=priced.line.product.activation if priced.line.product.is_digital else "",
         )
         for priced in priced_lines
     )  # fmt: skip
     order_record_pricing(order=order, cart=cart, price=pricing)
     CartLine.objects.filter(pk__in=[priced.line.pk for priced in priced_lines]).delete()
     OrderEvent.objects.create(order=order, status=OrderStatus.OPEN, actor=buyer)
-    _notify_invoice(order)
+    # Digital goods with activation «немедленно» open right away (no extra query: the lines are at hand).
+    opens = any(priced.line.product.is_digital and priced.line.product.activation == Activation.IMMEDIATE
+                for priced in priced_lines)  # fmt: skip
+    _notify_invoice(order, opens_files=opens)
     transaction.on_commit(bump_generation)  # stock changed: cached pages show it
     return order
 
@@ -115,6 +129,11 @@ def _check_lines(priced_lines) -> None:
         title = priced.line.product.title
         if not priced.available:
             raise CartError(_("«%(title)s» is no longer available: remove it from the cart.") % {"title": title})
+        if priced.line.product.downloadable_without_order:
+            raise CartError(_("«%(title)s» is free: download it from the product page, no order needed.")
+                            % {"title": title})  # fmt: skip
+        if priced.line.product.is_digital and priced.line.quantity > 1:
+            raise CartError(_("«%(title)s» is a digital product: one copy is all you need.") % {"title": title})
         try:
             _validate_choices(options[priced.line.product_id], priced.line.choice_ids)
         except CartError as error:
@@ -166,6 +185,9 @@ def _take_stock(priced_lines) -> None:
         )  # fmt: skip
 
 
-def _notify_invoice(order: Order) -> None:
-    """«Счёт заказа» to the seller, the buyer and the site admins (seed 001)."""
+def _notify_invoice(order: Order, *, opens_files: bool) -> None:
+    """«Счёт заказа» to the seller, the buyer and the site admins (seed 001); and to the buyer alone,
+    «файлы можно скачать» when digital goods with activation «немедленно» open right away."""
     emails.invoice_send(order)
+    if opens_files:
+        emails.downloads_open_send(order)

@@ -24,7 +24,6 @@ from ..models import (
     MAX_REVIEW_PHOTOS,
     Order,
     OrderItem,
-    OrderStatus,
     Review,
     ReviewKind,
     ReviewPhoto,
@@ -41,11 +40,12 @@ def review_is_own_shop(*, author, order: Order) -> bool:
 
 
 def review_can_write(*, author, order: Order) -> bool:
-    """Seed 001: registered buyers review what they bought; here, once the order has been shipped,
-    and never about their own shop (a seller's purchase from themselves would lift the rating)."""
+    """Seed 001: registered buyers review what they bought; here, once the order has been shipped
+    (digital goods only: paid, see Order.is_reviewable), and never about their own shop (a seller's
+    purchase from themselves would lift the rating)."""
     return (
         author is not None and author.is_authenticated and not order.is_guest and order.buyer_id == author.pk
-        and order.status == OrderStatus.SHIPPED and not review_is_own_shop(author=author, order=order)
+        and order.is_reviewable and not review_is_own_shop(author=author, order=order)
     )  # fmt: skip
 
 

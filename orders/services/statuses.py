@@ -14,6 +14,7 @@ from referrals.services import promo_release_use
 from shops.models import Shop
 
 from .. import emails
+from ..downloads import open_items_count
 from ..exceptions import CartError
 from ..models import (
     TRANSITIONS,
@@ -63,12 +64,15 @@ def order_transition(*, order: Order, to_status: str, actor, note: str = "", can
         order.paid_at = timezone.now()
         fields.append("paid_at")
     previous = order.get_status_display()
+    opened_before = open_items_count(order)
     order.status = to_status
     order.status_changed_at = timezone.now()
     order.save(update_fields=fields)
     OrderEvent.objects.create(order=order, status=to_status, actor=actor, note=note[:500])
     # A parcel recorded before (or together with) «shipped» makes the notice carry a clickable track.
     emails.status_change_send(order, previous, note)
+    if open_items_count(order) > opened_before:  # «вручную» files open once the seller confirms the payment
+        emails.downloads_open_send(order)
     return order
 
 

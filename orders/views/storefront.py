@@ -182,22 +182,27 @@ def checkout(request, slug):
     draft = request.session.pop(CHECKOUT_DRAFT, None) if request.method == "GET" else None
     if draft and draft.get("shop") == shop.pk:
         initial.update(draft["data"])
-    form = CheckoutForm(request.POST or None, shop=shop, is_guest=user is None, initial=initial)
+    needs_delivery = any(not priced.line.product.is_digital for priced in groups[0].lines)
+    has_digital = any(priced.line.product.is_digital for priced in groups[0].lines)
+    form = CheckoutForm(request.POST or None, shop=shop, is_guest=user is None, initial=initial,
+                        needs_delivery=needs_delivery)  # fmt: skip
     if request.method == "POST" and form.is_valid():
-        data = {**form.cleaned_data}
+        data = form.service_fields()
         data["phone"] = data["phone"].as_e164
         data["source"], data["source_referrer"] = source_of(request)
         if user is None and not guest_checkout_allowed(request, email=data["email"]):
             form.add_error(None, _("Too many orders without an account from here or for this e-mail. "
                                    "Log in or sign up, or try again in an hour."))  # fmt: skip
-            return render(request, "orders/checkout.html", {"shop": shop, "group": groups[0], "form": form},
+            return render(request, "orders/checkout.html", {"shop": shop, "group": groups[0], "form": form,
+                                                            "has_digital": has_digital},
                           status=429)  # fmt: skip
         order = call_service(form, services.order_place, cart=cart, shop=shop, buyer=user, **data)
         if order:
             if user is None:
                 guest_checkout_record(request, email=data["email"])
             return _order_placed(request, order)
-    return render(request, "orders/checkout.html", {"shop": shop, "group": groups[0], "form": form})
+    return render(request, "orders/checkout.html", {"shop": shop, "group": groups[0], "form": form,
+                                                    "has_digital": has_digital})  # fmt: skip
 
 
 def _order_placed(request, order):
@@ -267,6 +272,12 @@ def order_received(request, number):
     return redirect(order.get_absolute_url())
 
 
+def order_file_groups(request, order):
+    from .downloads import order_file_groups as groups  # downloads imports this module's helpers
+
+    return groups(request, order)
+
+
 def _order_page(request, order, *, review_forms=None, edit_forms=None, status=200):
     items = list(order.items.select_related("review").prefetch_related("review__photos"))
     can_review = services.review_can_write(author=request.user, order=order)
@@ -283,7 +294,8 @@ def _order_page(request, order, *, review_forms=None, edit_forms=None, status=20
             item.review_edit_form = ReviewForm(review=review, prefix=f"edit{review.pk}")
     context = {"order": order, "items": items, "events": order.events.all(), "can_review": can_review,
                "own_shop": services.review_is_own_shop(author=request.user, order=order),
-               "shipments": order.shipments.prefetch_related("events")}  # fmt: skip
+               "shipments": order.shipments.prefetch_related("events"),
+               "file_groups": order_file_groups(request, order)}  # fmt: skip
     return render(request, "orders/order_detail.html", context, status=status)
 
 

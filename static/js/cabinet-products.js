@@ -30,6 +30,24 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 
+  // «Цифровой товар»: show the digital product's fields (activation, download limit) instead of
+  // stock and delivery while the tick is on (the server decides the same on submit).
+  const digital = document.querySelector(".product-form input[name='is_digital']");
+  if (digital) {
+    const toggle = () => {
+      document.querySelectorAll(".js-digital-only").forEach((node) => node.classList.toggle("d-none", !digital.checked));
+      document.querySelectorAll(".js-physical-only").forEach((node) => node.classList.toggle("d-none", digital.checked));
+    };
+    digital.addEventListener("change", toggle);
+    toggle();
+  }
+
+  // On a phone the product's tabs scroll sideways: bring the open one into view.
+  const activeTab = document.querySelector(".product-tabs .nav-link.active");
+  if (activeTab && activeTab.parentElement.parentElement.scrollWidth > activeTab.parentElement.parentElement.clientWidth) {
+    activeTab.parentElement.parentElement.scrollLeft = activeTab.offsetLeft - 16;
+  }
+
   // «Tick all» in the product table's header.
   document.querySelectorAll(".js-bulk-form").forEach((form) => {
     const all = form.querySelector(".js-check-all");
