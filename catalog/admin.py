@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .exceptions import CatalogError
 from .models import (
@@ -196,7 +197,8 @@ class ProductAdmin(admin.ModelAdmin):
             except CatalogError as error:
                 self.message_user(request, str(error), messages.ERROR)
                 return
-            self.message_user(request, _("Label given to %(count)d products.") % {"count": count})
+            text = ngettext("Label given to %(count)d product.", "Label given to %(count)d products.", count)
+            self.message_user(request, text % {"count": count})
         if skipped:
             self.message_user(
                 request,
@@ -207,7 +209,8 @@ class ProductAdmin(admin.ModelAdmin):
     @admin.action(description=_("Remove the «Official reseller» label"))
     def revoke_reseller(self, request, queryset):
         count = products_set_reseller(product_ids=queryset.values_list("pk", flat=True), value=False)
-        self.message_user(request, _("Label removed from %(count)d products.") % {"count": count})
+        text = ngettext("Label removed from %(count)d product.", "Label removed from %(count)d products.", count)
+        self.message_user(request, text % {"count": count})
 
 
 @admin.register(GlobalOption)

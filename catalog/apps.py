@@ -10,8 +10,8 @@ class CatalogConfig(AppConfig):
         from shops.overview import register_overview
         from shops.services import register_shop_renamed
 
-        from .selectors import shop_product_counts
+        from .selectors import overview_figures
         from .services import products_refresh_search_of_shop
 
-        register_overview(shop_product_counts)
+        register_overview(overview_figures)
         register_shop_renamed(products_refresh_search_of_shop)

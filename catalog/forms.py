@@ -228,12 +228,22 @@ class ProductImagesForm(forms.Form):
     )
 
     def __init__(self, *args, product, **kwargs):
+        """``product`` is None on the create page: photos come with the new product, and may be left out."""
         super().__init__(*args, **kwargs)
         self.product = product
+        if product is None:
+            images = self.fields["images"]
+            images.required = False
+            images.label = _("Photos")
+            images.help_text = _(
+                "The first one is the cover. JPEG, PNG or WebP, up to 10 MB each, at least 500×500 pixels; "
+                "1000 pixels wide or more looks best. You can add more and change their order on the «Photos» tab."
+            )
 
     def clean_images(self):
         uploads = self.cleaned_data["images"]
-        if self.product.images.count() + len(uploads) > MAX_IMAGES:
+        existing = self.product.images.count() if self.product is not None else 0
+        if existing + len(uploads) > MAX_IMAGES:
             raise ValidationError(_("A product can have at most %(count)d images.") % {"count": MAX_IMAGES})
         return clean_images(uploads, PHOTO_SPEC, single_label=_("Image"))
 
@@ -288,7 +298,8 @@ class AddGlobalOptionForm(forms.Form):
 def _label_inputs(form) -> None:
     # Rows of a table show their labels once, in the header; each input still needs its own.
     for field in form.fields.values():
-        field.widget.attrs.setdefault("aria-label", field.label)
+        if field.label and not field.widget.is_hidden:
+            field.widget.attrs.setdefault("aria-label", field.label)
 
 
 class VariantForm(forms.Form):

@@ -109,7 +109,9 @@ class Product(models.Model):
     discount_percent = models.PositiveSmallIntegerField(_("discount, %"), default=0, validators=[MaxValueValidator(99)])
     # Price after the product discount, kept in step by the services: sorting and the price
     # filter use it, so buyers see products ordered by what they will actually pay.
-    sale_price = models.DecimalField(max_digits=12, decimal_places=2, editable=False, default=Decimal("0"))
+    sale_price = models.DecimalField(
+        _("price with discount"), max_digits=12, decimal_places=2, editable=False, default=Decimal("0")
+    )
     free_shipping = models.BooleanField(_("free shipping"), default=False)
     availability = models.CharField(
         _("availability"), max_length=16, choices=Availability, default=Availability.IN_STOCK
@@ -138,7 +140,13 @@ class Product(models.Model):
     )  # fmt: skip
 
     cover = models.ForeignKey(
-        "ProductImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+        "ProductImage",
+        verbose_name=_("main photo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
     views_count = models.PositiveIntegerField(_("views"), default=0)
     likes_count = models.PositiveIntegerField(_("likes"), default=0)
@@ -146,11 +154,11 @@ class Product(models.Model):
     # Computed by the orders app from published reviews (the catalog only shows them).
     rating_avg = models.DecimalField(_("average rating"), max_digits=3, decimal_places=2, null=True, blank=True)
     review_count = models.PositiveIntegerField(_("reviews"), default=0)
-    popularity = models.PositiveIntegerField(default=0, editable=False)
+    popularity = models.PositiveIntegerField(_("popularity"), default=0, editable=False)
     # Our normalised Snowball tokens of title, shop and category names and description
     # (catalog/search.py): SQLite searches search_text, PostgreSQL the GIN-indexed vector.
-    search_text = models.TextField(editable=False, blank=True)
-    search_vector = SearchVectorField(null=True, editable=False)
+    search_text = models.TextField(_("search words"), editable=False, blank=True)
+    search_vector = SearchVectorField(_("search index"), null=True, editable=False)
 
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     # When the seller first enabled the product: «Новинка» counts its days from here (seed 001).
@@ -238,7 +246,7 @@ CARD_FIELDS = [
     "id", "title", "price", "discount_percent", "sale_price", "free_shipping", "availability", "stock",
     "is_new", "is_hit", "is_official_reseller", "is_digital", "created_at", "updated_at", "cover_id",
     "shop__updated_at", "shop__id", "shop__name", "shop__slug", "shop__city", "shop__is_reliable", "cover__id",
-    "cover__image", "cover__width", "cover__height",
+    "cover__image", "cover__width", "cover__height", "rating_avg", "review_count",
     "shop__vacation__id", "shop__vacation__shop_id", "shop__vacation__starts_on", "shop__vacation__ends_on",
     "shop__vacation__allow_cart",
 ]  # fmt: skip
@@ -269,12 +277,12 @@ PHASH_BANDS = ((1, 4), (5, 3), (8, 3), (11, 3), (14, 3))
 class ProductImage(models.Model):
     """A product photo; the first by position is the cover. Thumbnails are made on upload."""
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="images")
     image = models.ImageField(
         _("image"), upload_to="catalog/products/%Y/%m/", width_field="width", height_field="height"
     )
-    width = models.PositiveIntegerField(default=0, editable=False)
-    height = models.PositiveIntegerField(default=0, editable=False)
+    width = models.PositiveIntegerField(_("width"), default=0, editable=False)
+    height = models.PositiveIntegerField(_("height"), default=0, editable=False)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     # Measured on upload (catalog.image_hooks.measure): a perceptual hash that re-saved and resized
     # copies share, and the photo's sharpness; moderation's image queue compares them.
@@ -317,11 +325,11 @@ class GlobalOption(models.Model):
     copies in step, so carts and pricing keep working with the product's OptionChoice ids.
     """
 
-    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="global_options")
+    shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.CASCADE, related_name="global_options")
     name = models.CharField(_("option name"), max_length=60, validators=[validate_no_contacts])
     kind = models.CharField(_("display"), max_length=10, choices=OptionKind, default=OptionKind.SELECT)
     is_required = models.BooleanField(_("required"), default=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("date created"), default=timezone.now)
 
     class Meta:
         ordering = ["name", "pk"]
@@ -367,7 +375,9 @@ class Variant(models.Model):
 
 
 class GlobalOptionChoice(Variant):
-    option = models.ForeignKey(GlobalOption, on_delete=models.CASCADE, related_name="choices")
+    option = models.ForeignKey(
+        GlobalOption, verbose_name=_("global option"), on_delete=models.CASCADE, related_name="choices"
+    )
 
     class Meta(Variant.Meta):
         verbose_name = _("global option variant")
@@ -375,7 +385,9 @@ class GlobalOptionChoice(Variant):
 
 
 class OptionGroup(models.Model):
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="option_groups")
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="option_groups"
+    )
     name = models.CharField(_("option name"), max_length=60, validators=[validate_no_contacts])
     kind = models.CharField(_("display"), max_length=10, choices=OptionKind, default=OptionKind.SELECT)
     is_required = models.BooleanField(_("required"), default=True)
@@ -405,9 +417,14 @@ class OptionChoice(Variant):
     """A variant. Its id is what carts and orders hold, so an edit keeps it: a variant the seller
     removes is marked ``is_removed`` (hidden from buyers, never priced), never deleted or reused."""
 
-    group = models.ForeignKey(OptionGroup, on_delete=models.CASCADE, related_name="choices")
+    group = models.ForeignKey(OptionGroup, verbose_name=_("option"), on_delete=models.CASCADE, related_name="choices")
     global_choice = models.ForeignKey(
-        GlobalOptionChoice, null=True, blank=True, on_delete=models.SET_NULL, related_name="product_choices"
+        GlobalOptionChoice,
+        verbose_name=_("global option variant"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="product_choices",
     )
 
     class Meta(Variant.Meta):
@@ -425,7 +442,9 @@ class WholesaleTier(models.Model):
     """«Оптовые скидки»: from ``min_quantity`` pieces, a % off, or a price in rubles for
     ``min_quantity`` pieces together (catalog.pricing says how other quantities are priced)."""
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="wholesale_tiers")
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="wholesale_tiers"
+    )
     min_quantity = models.PositiveIntegerField(_("from, pieces"), validators=[MinValueValidator(2)])
     kind = models.CharField(_("kind"), max_length=10, choices=TierKind, default=TierKind.PERCENT)
     value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
@@ -445,10 +464,12 @@ class WholesaleTier(models.Model):
 class Attachment(models.Model):
     """Files for buyers: instructions, size charts (seed 001 «загружать к товару файлы»)."""
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="attachments")
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="attachments"
+    )
     title = models.CharField(_("file title"), max_length=100, validators=[validate_no_contacts])
     file = models.FileField(_("file"), upload_to="catalog/files/%Y/%m/", validators=[validate_upload_size])
-    size = models.PositiveIntegerField(default=0, editable=False)
+    size = models.PositiveIntegerField(_("size, bytes"), default=0, editable=False)
 
     class Meta:
         ordering = ["pk"]
@@ -473,14 +494,16 @@ class DigitalFile(models.Model):
     storage and is only ever sent by orders.views.downloads, which checks the right to it.
     """
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="digital_files")
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="digital_files"
+    )
     title = models.CharField(_("name"), max_length=100, validators=[validate_no_contacts])
     kind = models.CharField(_("kind"), max_length=6, choices=DigitalFileKind, default=DigitalFileKind.FILE)
     file = models.FileField(_("file"), storage=private_storage, upload_to="digital/%Y/%m/", max_length=200,
                             blank=True)  # fmt: skip
     size = models.PositiveBigIntegerField(_("size, bytes"), default=0)
     # A folder's contents as the buyer will find them: [[path inside the folder, size], …].
-    entries = models.JSONField(default=list, blank=True)
+    entries = models.JSONField(_("contents"), default=list, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     created_at = models.DateTimeField(_("added"), default=timezone.now)
 
@@ -504,12 +527,14 @@ class DigitalFile(models.Model):
 class DigitalFolderPart(models.Model):
     """One file of a folder uploaded as several files, waiting to be packed into the folder's zip."""
 
-    folder = models.ForeignKey(DigitalFile, on_delete=models.CASCADE, related_name="parts")
-    path = models.CharField(max_length=255)
-    file = models.FileField(storage=private_storage, upload_to="digital/parts/%Y/%m/", max_length=200)
-    size = models.PositiveBigIntegerField(default=0)
+    folder = models.ForeignKey(DigitalFile, verbose_name=_("folder"), on_delete=models.CASCADE, related_name="parts")
+    path = models.CharField(_("path in the folder"), max_length=255)
+    file = models.FileField(_("file"), storage=private_storage, upload_to="digital/parts/%Y/%m/", max_length=200)
+    size = models.PositiveBigIntegerField(_("size, bytes"), default=0)
 
     class Meta:
+        verbose_name = _("file of a folder")
+        verbose_name_plural = _("files of folders")
         ordering = ["pk"]
 
     def __str__(self):
@@ -519,12 +544,12 @@ class DigitalFolderPart(models.Model):
 class PreviewImage(models.Model):
     """«Файлы для предпросмотра»: a page or spread of a digital product shown on its page (public)."""
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="previews")
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="previews")
     image = models.ImageField(
         _("image"), upload_to="catalog/previews/%Y/%m/", width_field="width", height_field="height"
     )
-    width = models.PositiveIntegerField(default=0, editable=False)
-    height = models.PositiveIntegerField(default=0, editable=False)
+    width = models.PositiveIntegerField(_("width"), default=0, editable=False)
+    height = models.PositiveIntegerField(_("height"), default=0, editable=False)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     large = ImageSpecField(source="image", processors=[ResizeToFit(1200, 1200)], format="WEBP", options={"quality": 82})
@@ -542,11 +567,17 @@ class PreviewImage(models.Model):
 class CollectionItem(models.Model):
     """A product's place in one of its shop's collections (shops.Collection)."""
 
-    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="items")
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="collection_items")
-    position = models.PositiveSmallIntegerField(default=0)
+    collection = models.ForeignKey(
+        Collection, verbose_name=_("collection"), on_delete=models.CASCADE, related_name="items"
+    )
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="collection_items"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
+        verbose_name = _("product in a collection")
+        verbose_name_plural = _("products in collections")
         ordering = ["position", "pk"]
         constraints = [models.UniqueConstraint(fields=["collection", "product"], name="collection_item_unique")]
 
@@ -555,11 +586,15 @@ class CollectionItem(models.Model):
 
 
 class ProductLike(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="likes")
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="likes")
-    created_at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="likes"
+    )
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="likes")
+    created_at = models.DateTimeField(_("date created"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("like")
+        verbose_name_plural = _("likes of products")
         constraints = [models.UniqueConstraint(fields=["user", "product"], name="like_once")]
 
     def __str__(self):
@@ -570,11 +605,13 @@ class ProductView(models.Model):
     """A claim of the view counter for one product and day: a visitor, a session or an address
     slot ``visitor`` (see catalog.services.product_view_record), each taken once a day."""
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
-    visitor = models.CharField(max_length=64)
-    day = models.DateField()
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="+")
+    visitor = models.CharField(_("visitor"), max_length=64)
+    day = models.DateField(_("day"))
 
     class Meta:
+        verbose_name = _("product view")
+        verbose_name_plural = _("product views")
         constraints = [models.UniqueConstraint(fields=["product", "visitor", "day"], name="view_once_a_day")]
 
     def __str__(self):
@@ -585,11 +622,13 @@ class ProductViewDay(models.Model):
     """Counted views of one product on one day, kept for the marketing report's views over time
     (ProductView claims last two days; Product.views_count is only the running total)."""
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    views = models.PositiveIntegerField(default=0)
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+    views = models.PositiveIntegerField(_("views"), default=0)
 
     class Meta:
+        verbose_name = _("product views in a day")
+        verbose_name_plural = _("product views by day")
         constraints = [models.UniqueConstraint(fields=["product", "day"], name="view_day_once")]
 
     def __str__(self):

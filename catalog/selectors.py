@@ -1,10 +1,13 @@
 """Reads of the catalog app that pages share."""
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from datetime import timedelta
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from .models import Category, CollectionItem, OptionChoice, OptionGroup, Product
+from .models import Category, CollectionItem, OptionChoice, OptionGroup, Product, ProductViewDay
 
 
 def category_choices() -> list:
@@ -42,12 +45,15 @@ def product_get_visible(*, pk: int) -> Product:
     return product_for_page(Product.objects.visible(), pk=pk)
 
 
-def shop_product_counts(shop) -> dict:
-    """The cabinet overview's «Товары вкл. / выкл.»."""
+def overview_figures(shop) -> dict:
+    """The cabinet overview's «Товары вкл. / выкл.» and «Просмотры за 7 дней» (today and the six
+    days before, as the marketing report's «7 дней» counts them)."""
     counts = Product.objects.filter(shop=shop).aggregate(
         on=Count("pk", filter=Q(is_enabled=True)), off=Count("pk", filter=Q(is_enabled=False))
     )
-    return {"products_on": counts["on"], "products_off": counts["off"]}
+    since = timezone.localdate() - timedelta(days=6)
+    views = ProductViewDay.objects.filter(product__shop=shop, day__gte=since).aggregate(total=Sum("views"))
+    return {"products_on": counts["on"], "products_off": counts["off"], "views_week": views["total"] or 0}
 
 
 def collections_for_storefront(shop):

@@ -197,13 +197,17 @@ def product_update(*, product: Product, **fields) -> Product:
 
 
 @transaction.atomic
-def product_save(*, shop: Shop, product: Product | None, fields: dict, collection_ids: Iterable[int]) -> Product:
-    """The cabinet's product form: the product and its collections together, or nothing."""
+def product_save(*, shop: Shop, product: Product | None, fields: dict, collection_ids: Iterable[int],
+                 images: Sequence = ()) -> Product:  # fmt: skip
+    """The cabinet's product form: the product, its collections and the photos sent with it
+    (already checked by marketplace.images) together, or nothing."""
     if product is None:
         product = product_create(shop=shop, **fields)
     else:
         product = product_update(product=product, **fields)
     product_set_collections(product=product, collection_ids=collection_ids)
+    if images:
+        product_images_add(product=product, images=images)
     return product
 
 
@@ -438,6 +442,19 @@ def option_group_delete(*, group: OptionGroup) -> None:
     _catalog_changed()
     _touch(group.product)
     group.delete()
+
+
+@transaction.atomic
+def option_groups_reorder(*, product: Product, ordered_ids: Sequence[int]) -> None:
+    """Put the product's options in this order: the product page asks for them in it."""
+    _catalog_changed()
+    _touch(product)
+    groups = {group.pk: group for group in product.option_groups.select_for_update()}
+    if len(ordered_ids) != len(groups) or set(ordered_ids) != set(groups):
+        raise CatalogError(_("The list of options is out of date; reload the page."))
+    for position, pk in enumerate(ordered_ids):
+        groups[pk].position = position
+    OptionGroup.objects.bulk_update(groups.values(), ["position"])
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@ from django.urls import include, path
 
 from shops.views.cabinet import seller_required
 
-from .views import cabinet, files, storefront
+from .views import cabinet, favorites, files, storefront
 
 app_name = "catalog"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("p/<int:pk>/", storefront.product, name="product"),
     path("p/<int:pk>/like/", storefront.product_like, name="product-like"),
     path("p/<int:pk>/seen/", storefront.product_seen, name="product-seen"),
+    path("favorites/", favorites.favorite_list, name="favorites"),
+    path("recently-viewed/", favorites.recently_viewed, name="recently-viewed"),
     path("p/<int:pk>/files/<int:attachment_id>/", files.attachment, name="attachment"),
     path("cabinet/products/<int:pk>/files/<int:file_pk>/", files.cabinet_attachment, name="cabinet-product-file"),
     path(

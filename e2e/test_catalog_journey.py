@@ -86,7 +86,7 @@ def test_seller_lists_a_product_and_a_buyer_finds_it(live_server, page, screensh
     card = buyer.locator(".product-card")
     expect(card).to_contain_text("1\u00a0800\u00a0₽")
     expect(card).to_contain_text("2\u00a0000\u00a0₽")
-    expect(card).to_contain_text("−10%")
+    expect(card).to_contain_text("−10\u00a0%")  # the one badge on the photo (issue 18: «−10 %»)
     cover = card.locator(".product-card-photo img")
     cover.scroll_into_view_if_needed()
     buyer.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=cover.element_handle(), timeout=5000)

@@ -148,7 +148,7 @@ def test_a_free_poster_stops_at_its_limit_and_manual_postcards_open_once_paid(
     both_widths(buyer, screenshot, "digital-download-used-up")
     assert Download.objects.get(file=poster_file).count == 2
 
-    buyer.get_by_role("link", name="Мои файлы").click()
+    buyer.locator("#main").get_by_role("link", name="Мои файлы").click()  # not the footer's
     expect(buyer).to_have_url(base + "/downloads/")
     card = buyer.get_by_test_id("download-card").filter(has_text="Постер «Ростомер»")
     expect(card.get_by_test_id("downloads-left")).to_have_text("осталось 0 скачиваний")

@@ -48,7 +48,7 @@ def test_the_seller_sees_orders_by_source_and_opens_them(live_server, page, scre
     table = page.get_by_test_id("source-table")
     expect(table.locator('[data-source="yandex_organic"] td').first).to_have_text("2")
     expect(table.locator('[data-source="referral"] td').first).to_contain_text("3")
-    expect(table.locator('[data-source="referral"] td').first).to_contain_text("1 отменен")
+    expect(table.locator('[data-source="referral"] td').first).to_contain_text("1 отменён")
     expect(page.get_by_test_id("stat-orders")).to_have_text("9")
     expect(page.get_by_test_id("source-chart")).to_be_visible()
     expect(page.get_by_test_id("day-chart")).to_be_visible()
@@ -68,8 +68,8 @@ def test_the_seller_sees_orders_by_source_and_opens_them(live_server, page, scre
 
     # Back to 30 days, then a click on a source opens exactly its orders.
     page.get_by_role("link", name="30 дней").click()
-    page.get_by_test_id("source-table").get_by_role("link", name="Yandex Organic").click()
-    expect(page.get_by_test_id("source-filter")).to_contain_text("Yandex Organic")
+    page.get_by_test_id("source-table").get_by_role("link", name="Яндекс, поиск").click()
+    expect(page.get_by_test_id("source-filter")).to_contain_text("Яндекс, поиск")
     expect(page.get_by_test_id("cabinet-order")).to_have_count(2)
     for number in numbers["yandex_organic"]:
         expect(page.get_by_text(number)).to_be_visible()

@@ -49,6 +49,7 @@ def test_two_buyers_two_shops_and_the_seller_ships(live_server, page, screenshot
     for product in products:
         page.goto(f"{live_server.url}/p/{product.pk}/")
         page.get_by_test_id("add-to-cart").click()
+        expect(page.get_by_test_id("cart-toast")).to_be_visible()  # added without leaving the page
     guest_numbers = buy_everything(page, live_server.url, guest=True)
     assert len(guest_numbers) == 2
     screenshot(page, "order-guest")
@@ -59,6 +60,7 @@ def test_two_buyers_two_shops_and_the_seller_ships(live_server, page, screenshot
     for product in products:
         buyer.goto(f"{live_server.url}/p/{product.pk}/")
         buyer.get_by_test_id("add-to-cart").click()
+        expect(buyer.get_by_test_id("cart-toast")).to_be_visible()  # added without leaving the page
     assert len(buy_everything(buyer, live_server.url, guest=False)) == 2
     buyer.goto(live_server.url + "/orders/")
     expect(buyer.locator(".list-group-item")).to_have_count(2)

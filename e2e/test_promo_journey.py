@@ -45,6 +45,7 @@ def test_seller_makes_vesna_and_a_buyer_pays_900(live_server, page, screenshot):
     buyer = page.context.browser.new_page(locale="ru-RU")
     buyer.goto(f"{live_server.url}/p/{lamp.pk}/")
     buyer.get_by_test_id("add-to-cart").click()
+    expect(buyer.get_by_test_id("cart-toast")).to_be_visible()  # added without leaving the page
     buyer.goto(live_server.url + "/cart/")
     buyer.get_by_label("Есть промо-код?").fill("VESNA")
     buyer.get_by_role("button", name="Применить").click()
@@ -81,6 +82,7 @@ def test_seller_offers_15_percent_on_an_abandoned_cart(live_server, page, screen
     log_in(buyer, live_server.url, "masha@example.com")
     buyer.goto(f"{live_server.url}/p/{scarf.pk}/")
     buyer.get_by_test_id("add-to-cart").click()
+    expect(buyer.get_by_test_id("cart-toast")).to_be_visible()  # added without leaving the page
 
     log_in(page, live_server.url, "anna@example.com")
     page.goto(live_server.url + "/cabinet/")

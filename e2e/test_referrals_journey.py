@@ -90,6 +90,7 @@ def test_ten_friends_bring_a_399_code_that_a_400_order_takes(live_server, page, 
     # A 399 ₽ order is refused with the minimum named.
     page.goto(f"{live_server.url}/p/{card.pk}/")
     page.get_by_test_id("add-to-cart").click()
+    expect(page.get_by_test_id("cart-toast")).to_be_visible()  # added without leaving the page
     page.goto(live_server.url + "/cart/")
     page.get_by_label("Есть промо-код?").fill(code)
     page.get_by_role("button", name="Применить").click()
@@ -101,6 +102,7 @@ def test_ten_friends_bring_a_399_code_that_a_400_order_takes(live_server, page, 
     page.get_by_role("button", name="Удалить").first.click()
     page.goto(f"{live_server.url}/p/{mug.pk}/")
     page.get_by_test_id("add-to-cart").click()
+    expect(page.get_by_test_id("cart-toast")).to_be_visible()  # added without leaving the page
     page.goto(live_server.url + "/cart/")
     page.get_by_label("Есть промо-код?").fill(code)
     page.get_by_role("button", name="Применить").click()

@@ -42,7 +42,8 @@ def _verify_email(user: User) -> None:
 
 
 def demo_image(*, size: tuple[int, int], colors: tuple[str, str], text: str = "", seed: int = 0, fmt="JPEG"):
-    """A generated picture for demo data: a diagonal gradient, soft circles and a label."""
+    """An abstract generated picture (a diagonal gradient, soft circles and a label): the demo's
+    photos are composed by marketplace.demo_art; tests use this one as a plain photo-like image."""
     import io
     import random
 

@@ -246,7 +246,7 @@ if PRODUCTION:
         ) from None
 else:
     SITE_DOMAIN = env.str("SITE_DOMAIN", default=f"127.0.0.1:{env.int('PORT', default=8000)}")
-SITE_NAME = "Lavka"
+SITE_NAME = "Лавка"
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -260,7 +260,7 @@ ACCOUNT_SIGNUP_FORM_CLASS = "marketplace.forms.SignupProfileForm"
 ACCOUNT_ADAPTER = "marketplace.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Lavka] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Лавка] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CHANGE_EMAIL = True
@@ -395,7 +395,7 @@ MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # EMAIL_URL (smtp://user:pass@host:587, consolemail://, filemail:///path) sets EMAIL_BACKEND,
 # EMAIL_HOST and the rest in one go.
 globals().update(env.email_url("EMAIL_URL", default="consolemail://"))
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Lavka <noreply@lavka.test>")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Лавка <noreply@lavka.test>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = 10
 # Site admins get every order invoice and status change (seed 001).

@@ -10,9 +10,6 @@ from health_check.views import HealthCheckView
 from . import media
 from .views import ping, profile, rules, switch_language
 
-admin.site.site_header = "Lavka"
-admin.site.site_title = "Lavka"
-
 urlpatterns = [
     path("rules/", rules, name="rules"),
     path("ping/", ping, name="ping"),

@@ -3,7 +3,17 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.text_rules import Kind
+
 from .models import Attachment, Conversation, Message, MessageReport, QuickReply, RefusedMessage
+
+
+class NumberColumn:
+    """The row's number as the first column (its link to the row's page)."""
+
+    @admin.display(description=_("No."), ordering="pk")
+    def number(self, obj):
+        return obj.pk
 
 
 class MessageInline(admin.TabularInline):
@@ -16,8 +26,8 @@ class MessageInline(admin.TabularInline):
 
 
 @admin.register(Conversation)
-class ConversationAdmin(admin.ModelAdmin):
-    list_display = ["pk", "shop", "buyer", "started_by", "last_message_at"]
+class ConversationAdmin(NumberColumn, admin.ModelAdmin):
+    list_display = ["number", "shop", "buyer", "started_by", "last_message_at"]
     list_select_related = ["shop", "buyer"]
     search_fields = ["shop__name", "buyer__email", "buyer__name"]
     readonly_fields = ["shop", "buyer", "started_by", "created_at", "last_message_at", "buyer_notified_at",
@@ -33,8 +43,8 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
-    list_display = ["pk", "conversation", "sender_side", "created_at", "read_at", "answered_at"]
+class MessageAdmin(NumberColumn, admin.ModelAdmin):
+    list_display = ["number", "conversation", "sender_side", "created_at", "read_at", "answered_at"]
     list_filter = ["sender_side"]
     list_select_related = ["conversation__shop", "conversation__buyer"]
     search_fields = ["text"]
@@ -44,8 +54,8 @@ class MessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(MessageReport)
-class MessageReportAdmin(admin.ModelAdmin):
-    list_display = ["pk", "message", "reporter", "status", "created_at"]
+class MessageReportAdmin(NumberColumn, admin.ModelAdmin):
+    list_display = ["number", "message", "reporter", "status", "created_at"]
     list_filter = ["status"]
     list_select_related = ["message", "reporter"]
     readonly_fields = ["message", "reporter", "reason", "created_at"]
@@ -57,11 +67,16 @@ class MessageReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(RefusedMessage)
-class RefusedMessageAdmin(admin.ModelAdmin):
-    list_display = ["pk", "shop", "author", "sender_side", "created_at"]
+class RefusedMessageAdmin(NumberColumn, admin.ModelAdmin):
+    list_display = ["number", "shop", "author", "sender_side", "created_at"]
     list_filter = ["sender_side"]
     list_select_related = ["shop", "author"]
-    readonly_fields = ["conversation", "shop", "sender_side", "author", "text", "reason", "kinds", "created_at"]
+    fields = ["conversation", "shop", "sender_side", "author", "text", "reason", "found", "created_at"]
+    readonly_fields = fields
+
+    @admin.display(description=_("what was found"))
+    def found(self, obj):
+        return ", ".join(str(Kind(kind).label) if kind in Kind.values else kind for kind in obj.kinds) or "—"
 
 
 @admin.register(QuickReply)

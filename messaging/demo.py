@@ -13,7 +13,7 @@ from django.utils import timezone
 from catalog.models import Product
 from marketplace.demo import DemoContext
 from marketplace.models import User
-from orders.models import Order
+from orders.models import Order, OrderStatus
 from shops.models import Shop
 
 from . import rules, services
@@ -77,22 +77,23 @@ def seed(ctx: DemoContext) -> None:
     _message(talk, Side.BUYER, "Спасибо, тогда оформлю заказ.", start + timedelta(hours=3, minutes=5))
     _message(talk, Side.SHOP, "Спасибо! Будем ждать.", start + timedelta(hours=4))
     _answered(talk, start + timedelta(hours=4))
-    if petrov_orders:
-        order = petrov_orders[-1]
-        _message(talk, Side.SHOP, f"Ваш заказ №{order.number} собран и передан в доставку",
-                 now - timedelta(hours=3), order=order, read=False)  # fmt: skip
+    shipped = next((order for order in petrov_orders if order.status == OrderStatus.SHIPPED), None)
+    if shipped is not None:  # sent when the parcel left, not read yet
+        _message(talk, Side.SHOP, f"Ваш заказ №{shipped.number} собран и передан в доставку",
+                 shipped.status_changed_at, order=shipped, read=False)  # fmt: skip
     _close(talk)
 
-    # Anna: about an order (answered with a quick reply), then two new questions she has not read.
+    # Anna: about an order, the day after it was paid (answered when it left), then two new
+    # questions she has not read.
     anna_orders = list(Order.objects.filter(shop=anna, buyer=buyer).order_by("created_at"))
-    order = anna_orders[0] if anna_orders else None
-    talk = Conversation.objects.create(shop=anna, buyer=buyer, started_by=Side.BUYER,
-                                       created_at=now - timedelta(days=6))  # fmt: skip
-    start = now - timedelta(days=6)
+    order = next((order for order in anna_orders if order.status == OrderStatus.SHIPPED), None)
+    start = order.created_at + timedelta(hours=26) if order else now - timedelta(days=6)
+    talk = Conversation.objects.create(shop=anna, buyer=buyer, started_by=Side.BUYER, created_at=start)
     _message(talk, Side.BUYER, "Добрый день! Когда отправите заказ?", start, order=order)
+    answer_at = max(start + timedelta(hours=3), order.status_changed_at if order else start)
     reply = f"Ваш заказ №{order.number} собран и передан в доставку" if order else "Заказ собран."
-    _message(talk, Side.SHOP, reply, start + timedelta(hours=5), order=order)
-    _answered(talk, start + timedelta(hours=5))
+    _message(talk, Side.SHOP, reply, answer_at, order=order)
+    _answered(talk, answer_at)
     later = anna_orders[-1] if anna_orders else None
     _message(talk, Side.BUYER, "Здравствуйте! А можно вигвам в сером цвете?", now - timedelta(hours=2),
              read=False)  # fmt: skip

@@ -46,8 +46,8 @@ class Conversation(models.Model):
     created_at = models.DateTimeField(_("started"), default=timezone.now)
     last_message_at = models.DateTimeField(_("last message"), default=timezone.now, db_index=True)
     # When each side was last e-mailed about new messages: bursts are bundled (services.notify).
-    buyer_notified_at = models.DateTimeField(null=True, blank=True)
-    shop_notified_at = models.DateTimeField(null=True, blank=True)
+    buyer_notified_at = models.DateTimeField(_("buyer e-mailed"), null=True, blank=True)
+    shop_notified_at = models.DateTimeField(_("shop e-mailed"), null=True, blank=True)
 
     objects = ConversationQuerySet.as_manager()
 
@@ -62,7 +62,9 @@ class Conversation(models.Model):
 
 
 class Message(models.Model):
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    conversation = models.ForeignKey(
+        Conversation, verbose_name=_("conversation"), on_delete=models.CASCADE, related_name="messages"
+    )
     sender_side = models.CharField(_("from"), max_length=5, choices=Side)
     # Who typed it: the buyer, or the shop's owner (shops have no staff accounts yet).
     author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT,
@@ -78,7 +80,7 @@ class Message(models.Model):
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     # When the other side was e-mailed about it (None: not yet; bundled into the next notice).
-    notified_at = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("message")
@@ -95,11 +97,13 @@ class Attachment(models.Model):
         IMAGE = "image", _("image")
         PDF = "pdf", _("PDF")
 
-    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
-    kind = models.CharField(max_length=5, choices=Kind)
-    file = models.FileField(upload_to=ATTACHMENTS_PREFIX + "%Y/%m/", max_length=200)
+    message = models.ForeignKey(
+        Message, verbose_name=_("message"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    kind = models.CharField(_("kind"), max_length=5, choices=Kind)
+    file = models.FileField(_("file"), upload_to=ATTACHMENTS_PREFIX + "%Y/%m/", max_length=200)
     name = models.CharField(_("file name"), max_length=150)
-    size = models.PositiveIntegerField(default=0)
+    size = models.PositiveIntegerField(_("size, bytes"), default=0)
 
     class Meta:
         verbose_name = _("attachment")
@@ -117,10 +121,14 @@ class Attachment(models.Model):
 class RefusedMessage(models.Model):
     """A message the rules refused: never delivered, kept for the moderators (repeated attempts)."""
 
-    conversation = models.ForeignKey(Conversation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    shop = models.ForeignKey("shops.Shop", on_delete=models.CASCADE, related_name="+")
+    conversation = models.ForeignKey(
+        Conversation, verbose_name=_("conversation"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    shop = models.ForeignKey("shops.Shop", verbose_name=_("shop"), on_delete=models.CASCADE, related_name="+")
     sender_side = models.CharField(_("from"), max_length=5, choices=Side)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.CASCADE, related_name="+"
+    )
     text = models.TextField(_("text"))
     reason = models.TextField(_("reason"))
     kinds = models.JSONField(_("what was found"), default=list)
@@ -142,8 +150,10 @@ class MessageReport(models.Model):
         NEW = "new", _("new")
         REVIEWED = "reviewed", _("reviewed")
 
-    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reports")
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    message = models.ForeignKey(Message, verbose_name=_("message"), on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reported by"), on_delete=models.CASCADE, related_name="+"
+    )
     reason = models.TextField(_("what is wrong"), max_length=1000, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.NEW, db_index=True)
     created_at = models.DateTimeField(_("reported"), default=timezone.now)
@@ -161,10 +171,12 @@ class MessageReport(models.Model):
 class QuickReply(models.Model):
     """A seller's ready-made answer; «{номер}» is replaced by the order number when inserted."""
 
-    shop = models.ForeignKey("shops.Shop", on_delete=models.CASCADE, related_name="quick_replies")
+    shop = models.ForeignKey(
+        "shops.Shop", verbose_name=_("shop"), on_delete=models.CASCADE, related_name="quick_replies"
+    )
     title = models.CharField(_("title"), max_length=60)
     text = models.TextField(_("text"), max_length=MAX_TEXT)
-    position = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta:
         verbose_name = _("quick reply")
@@ -178,8 +190,14 @@ class QuickReply(models.Model):
 class ShopMessaging(models.Model):
     """Per-shop messaging facts: whether the seed's example replies were already given."""
 
-    shop = models.OneToOneField("shops.Shop", on_delete=models.CASCADE, related_name="messaging")
-    quick_replies_seeded = models.BooleanField(default=False)
+    shop = models.OneToOneField(
+        "shops.Shop", verbose_name=_("shop"), on_delete=models.CASCADE, related_name="messaging"
+    )
+    quick_replies_seeded = models.BooleanField(_("sample quick replies added"), default=False)
+
+    class Meta:
+        verbose_name = _("messaging settings of a shop")
+        verbose_name_plural = _("messaging settings of shops")
 
     def __str__(self):
         return str(self.shop)

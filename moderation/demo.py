@@ -4,56 +4,135 @@
 and holds the badge after an approved application; «Мастерская Анны» (the demo seller) is two
 tracked sales short; «Столярка Петрова» has the sales but an average below 4,6. Orders go
 through checkout and the carriers' events are stored as a tracking refresh stores them, then
-everything is dated back over the last months so dates stay in order.
+everything is dated back over the last months so dates stay in order. The other shops get a few
+delivered, reviewed sales each. Photos that buyers attach
+(a review, the complaint about a cracked pyramid) and the photo two shops share show the product
+itself, composed by marketplace.demo_art.
 """
 
 import uuid
 from datetime import timedelta
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from catalog import demo as catalog_demo
 from catalog import services as catalog_services
 from catalog.models import Availability, Product
-from marketplace.demo import DemoContext, demo_image
+from marketplace import demo_art as art
+from marketplace.demo import DemoContext
+from marketplace.demo_art import Look, Subject
 from messaging.models import Conversation, Message, Side
 from orders import services as order_services
 from orders.carriers import CarrierEvent, TrackingResult
+from orders.demo import INDEX
 from orders.models import Cart, CartLine, Order, OrderEvent, OrderStatus, Review, ReviewRevision, Shipment
 from orders.tracks import russian_post_check_digit
+from shops.demo import SHOPS_BY_SLUG
 
 from . import services
 from .models import Complaint, ComplaintKind, Sanction, SanctionKind, SanctionReason
 from .selectors import reliable_criteria
 
-# Postal index of each demo city (sellers' and buyers').
-INDEX = {"Санкт-Петербург": "190000", "Казань": "420111", "Москва": "101000", "Вологда": "160000",
-         "Екатеринбург": "620014", "Новосибирск": "630099", "Нижний Новгород": "603000", "Самара": "443001",
-         "Иваново": "153000", "Пермь": "614000", "Ростов-на-Дону": "344000", "Барнаул": "656000"}  # fmt: skip
 # Buyers who order from other shops (demo sellers buy too), with their cities. Not the demo buyer:
 # her conversations with the shops (messaging demo) start before her first order there.
 BUYERS = ["olga@lavka.test", "marina@lavka.test", "denis@lavka.test", "sveta@lavka.test",
           "irina@lavka.test", "artem@lavka.test", "natalia@lavka.test", "yuri@lavka.test", "pavel@lavka.test",
           "elena@lavka.test", "seller2@lavka.test"]  # fmt: skip
 # shop slug → (tracked deliveries to add, ratings of the reviews written on them, badge approved)
+BADGE_STATES = ("len-i-hlopok", "masterskaya-anny", "stolyarka-petrova")
 PLAN = {
     "len-i-hlopok": (11, [5, 5, 4, 5, 5], True),
     "masterskaya-anny": (7, [5, 4, 5], False),  # with the demo buyer's delivered parcel: 8 of 10
     "stolyarka-petrova": (10, [5, 3, 4, 2, 4], False),
+    # The other shops: a few delivered, reviewed sales each, as a marketplace's shops have.
+    "keramika-oli": (3, [5, 5, 4], False),
+    "vyazanyj-dom": (3, [5, 4, 5], False),
+    "kozhevennaya-lavka": (3, [5, 5, 4], False),
+    "svechi-i-mylo": (2, [5, 4], False),
+    "businy-i-serebro": (3, [5, 5, 5], False),
+    "mir-modeley": (2, [5, 4], False),
+    "kukly-natalii": (3, [5, 5, 4], False),
+    "travy-altaya": (3, [5, 4, 5], False),
 }
+# What buyers wrote, by shop and rating: about what that shop sells.
 REVIEW_TEXTS = {
-    5: [
-        "Всё пришло в целости, качество отличное — спасибо мастеру!",
-        "Ткань плотная и приятная, швы ровные. Беру уже второй раз.",
-        "Упаковали как подарок, ещё и открытку вложили. Очень приятно!",
-        "Вещь даже лучше, чем на фото. Доставка Почтой заняла неделю.",
-    ],
-    4: [
-        "Хорошая вещь, доставка немного задержалась, но упаковано надёжно.",
-        "Качество хорошее, но оттенок чуть темнее, чем на фотографии.",
-    ],
-    3: ["Нормально, но цвет заметно отличается от фотографии."],
-    2: ["Шов разошёлся через неделю, ожидала большего за эти деньги."],
+    "len-i-hlopok": {
+        5: [
+            "Всё пришло в целости, лён мягкий и плотный — спасибо мастеру!",
+            "Ткань плотная и приятная, швы ровные. Беру уже второй раз.",
+            "Перевязали льняной тесьмой, ещё и открытку вложили. Очень приятно!",
+            "Скатерть даже лучше, чем на фото. Доставка Почтой заняла неделю.",
+        ],
+        4: ["Хорошая вещь, после первой стирки немного села, но в описании об этом предупредили."],
+    },
+    "masterskaya-anny": {
+        5: [
+            "Ночник светит мягко, дочка теперь засыпает без слёз. Спасибо!",
+            "Сшито аккуратно, всё как на фото. Сын не выходит из вигвама.",
+        ],
+        4: ["Хорошая вещь, доставка немного задержалась, но упаковано надёжно."],
+    },
+    "stolyarka-petrova": {
+        5: ["Дерево гладкое, без единой занозы, пахнет воском. Ребёнок играет каждый день."],
+        4: [
+            "Качество хорошее, но краска чуть бледнее, чем на фотографии.",
+            "Игрушка отличная, только коробка пришла помятой.",
+        ],
+        3: ["Нормально, но одно колечко заметно темнее остальных."],
+        2: ["Через неделю на боку появилась трещина, ожидала большего за эти деньги."],
+    },
+    "keramika-oli": {
+        5: [
+            "Кружка тяжёленькая, глазурь переливается — на фото не передать. Пью из неё каждое утро.",
+            "Упаковано на совесть, всё целое. Цвет ровно как на фотографии.",
+        ],
+        4: ["Красивая посуда, но шла почти две недели."],
+    },
+    "vyazanyj-dom": {
+        5: [
+            "Шарф мягкий, совсем не колется, хотя я обычно не ношу шерсть.",
+            "Носки тёплые и плотные, после стирки не сели. Заказала ещё пару маме.",
+        ],
+        4: ["Вещь хорошая, оттенок чуть светлее, чем на фото."],
+    },
+    "kozhevennaya-lavka": {
+        5: [
+            "Кожа толстая, швы ровные, пахнет настоящей кожей. Спасибо!",
+            "Брал мужу в подарок — доволен, носит каждый день.",
+        ],
+        4: ["Сделано добротно, но кожа поначалу жёсткая, нужно разносить."],
+    },
+    "svechi-i-mylo": {
+        5: ["Аромат нежный, не удушливый, свеча горит ровно и без копоти."],
+        4: ["Мыло хорошее, пенится мягко, но кусочек меньше, чем я думала."],
+    },
+    "businy-i-serebro": {
+        5: [
+            "Серьги лёгкие, камни играют на свету. Пришли в красивой коробочке.",
+            "Браслет точно по размеру, камни ровные. Буду заказывать ещё.",
+            "Очень тонкая работа, подарила сестре — она в восторге.",
+        ],
+    },
+    "mir-modeley": {
+        5: ["Модель собрана аккуратно, все мелкие детали на месте. Доехала целой."],
+        4: ["Модель отличная, но подставку пришлось подклеить."],
+    },
+    "kukly-natalii": {
+        5: [
+            "Зайка чудесная, личико нарисовано очень мило. Дочка с ней спит.",
+            "Игрушка сшита аккуратно, ни одной торчащей нитки.",
+        ],
+        4: ["Милая игрушка, только платье чуть помялось в дороге."],
+    },
+    "travy-altaya": {
+        5: [
+            "Иван-чай ароматный, заваривается хорошо, вкус медовый.",
+            "Сбор пахнет летом и горами, беру уже третий раз.",
+        ],
+        4: ["Чай вкусный, но пакет пришёл немного надорванным."],
+    },
 }
 ANSWERS = [
     "Спасибо за тёплые слова! Будем рады видеть вас снова.",
@@ -99,23 +178,32 @@ def _sanctions(ctx: DemoContext) -> None:
     _phone_in_text(shops.get("mir-modeley"))
     order = Order.objects.filter(buyer=buyer, shop__slug="stolyarka-petrova", status=OrderStatus.SHIPPED).first()
     if order is not None:
-        photo = demo_image(size=(800, 600), colors=("#c9a27e", "#6b4f36"), text="трещина", seed=7)
+        product = order.items.first().product
+        photo = _home_photo(product, seed=7, crack=True)
+        what = "пирамидке" if "Пирамидка" in product.title else "игрушке"
         services.complaint_file(author=buyer, kind=ComplaintKind.QUALITY, order=order,
-                                text="На пирамидке трещина вдоль кольца, краска облезает. Фото прилагаю.",
+                                text=f"На {what} трещина вдоль кольца, краска облезает. Фото прилагаю.",
                                 photos=[SimpleUploadedFile("treshchina.jpg", photo.read(), "image/jpeg")])  # fmt: skip
 
 
 def _image_pair(owner_shop, borrower) -> None:
-    """The same photo uploaded by two shops: the later upload lands in the image queue beside the original."""
+    """The same photo uploaded by two shops: the knitting shop's bunny, copied by the doll shop for
+    its own bunny; the later upload lands in the image queue beside the original."""
     if owner_shop is None or borrower is None:
         return
-    original = Product.objects.filter(shop=owner_shop).order_by("pk").first()
-    copy = Product.objects.filter(shop=borrower).order_by("pk").first()
+    original = _bunny_or_first(owner_shop)
+    copy = _bunny_or_first(borrower)
     if original is None or copy is None:
         return
-    photo = demo_image(size=(900, 900), colors=("#e7d7c1", "#a7727d"), text="Зайка", seed=31).read()
+    photo = art.encoded(art.compose(_subject_of(original), SHOPS_BY_SLUG[owner_shop.slug].look, seed=31), "JPEG",
+                        quality=88)  # fmt: skip
     catalog_services.product_image_add(product=original, image=SimpleUploadedFile("zayka.jpg", photo, "image/jpeg"))
     catalog_services.product_image_add(product=copy, image=SimpleUploadedFile("kukla.jpg", photo, "image/jpeg"))
+
+
+def _bunny_or_first(shop):
+    products = Product.objects.filter(shop=shop).order_by("pk")
+    return products.filter(title__contains="Зайка").first() or products.first()
 
 
 def _phone_in_text(shop) -> None:
@@ -158,20 +246,22 @@ def _reliable(ctx: DemoContext) -> None:
         if shop is None:
             continue
         buyers = [ctx.users[email] for email in BUYERS if email in ctx.users and ctx.users[email] != shop.owner]
-        product = (
-            Product.objects.visible().filter(shop=shop, option_groups__isnull=True,
-                                             availability=Availability.IN_STOCK).order_by("created_at").first()
-        )  # fmt: skip
-        if product is None:
+        # The shop's oldest goods on the shelf (the reliable-seller shops sell one, the others a few).
+        on_shelf = Product.objects.visible().filter(shop=shop, option_groups__isnull=True,
+                                                    availability=Availability.IN_STOCK).order_by("created_at")  # fmt: skip
+        products = list(on_shelf[: 1 if slug in BADGE_STATES else 3])
+        if not products:
             continue
-        Product.objects.filter(pk=product.pk).update(stock=product.stock + sales)  # the demo's sales take stock
-        # Orders spread from the day after the product appeared to two weeks ago (all delivered by now).
-        start, end = product.created_at + timedelta(days=1), now - timedelta(days=14)
+        for product in products:  # the demo's sales take stock
+            Product.objects.filter(pk=product.pk).update(stock=product.stock + sales)
+        # Orders spread from the day after the products appeared to two weeks ago (all delivered by now).
+        start, end = max(product.created_at for product in products) + timedelta(days=1), now - timedelta(days=14)
         step = max(end - start, timedelta(hours=sales)) / sales
         for sale in range(sales):
             buyer = buyers[sale % len(buyers)]
             placed = start + step * sale + timedelta(hours=3 * number)
-            order = _tracked_order(shop, product, buyer, placed=placed, serial=1000 * (number + 1) + sale)
+            order = _tracked_order(shop, products[sale % len(products)], buyer, placed=placed,
+                                   serial=1000 * (number + 1) + sale)  # fmt: skip
             if sale < len(ratings):
                 _review(shop, order, buyer, ratings[sale], sale, written=placed + timedelta(days=8))
         if approve:
@@ -179,7 +269,7 @@ def _reliable(ctx: DemoContext) -> None:
                                                   message="Все посылки отправляем с треком Почты России.")  # fmt: skip
             admin = ctx.users.get("admin@lavka.test")
             services.reliable_approve(application=application, actor=admin)
-    for slug in PLAN:  # the figures the cabinet shows, checked here so a demo change can't silently break them
+    for slug in BADGE_STATES:  # the cabinet's figures, checked here so a demo change can't silently break them
         if slug in shops:
             reliable_criteria(shops[slug])
 
@@ -187,11 +277,11 @@ def _reliable(ctx: DemoContext) -> None:
 def _review(shop, order, buyer, rating: int, number: int, *, written) -> None:
     """The buyer's review; the first one carries a photo and was edited once, the first two have
     the seller's answer (all of it dated after the delivery)."""
-    texts = REVIEW_TEXTS[rating]
+    texts = REVIEW_TEXTS[shop.slug][rating]
     review = order_services.review_add(author=buyer, item=order.items.first(), rating=rating,
                                        text=texts[number % len(texts)])  # fmt: skip
     if number == 0:
-        photo = demo_image(size=(900, 900), colors=("#d8c3a5", "#8e8d8a"), text="★", seed=order.pk)
+        photo = _home_photo(order.items.first().product, seed=order.pk)
         review = order_services.review_edit(author=buyer, review=review, rating=rating,
                                             text=review.text + " Добавила фото, как выглядит вживую.",
                                             photos_add=[photo])  # fmt: skip
@@ -202,6 +292,23 @@ def _review(shop, order, buyer, rating: int, number: int, *, written) -> None:
         answered_at=written + timedelta(days=1) if number < 2 else None,
     )  # fmt: skip
     ReviewRevision.objects.filter(review=review).update(edited_at=written + timedelta(hours=5))
+
+
+# A buyer's home: where the photos buyers attach to reviews and complaints are taken.
+HOME = Look(("wood", "#a98462"), ("plaster", "#ebe5da"), ("1f4f1",), 0.3)
+
+
+def _subject_of(product) -> Subject:
+    """What the product's photo shows (catalog.demo's list); a gift box for anything else."""
+    items = {item.title: item for item in catalog_demo.GOODS.get(product.shop.slug, [])}
+    item = items.get(product.title)
+    return item.subject if item else Subject("1f381")
+
+
+def _home_photo(product, *, seed: int, crack: bool = False) -> ContentFile:
+    """The product as a buyer photographs it at home, as a JPEG file."""
+    picture = art.compose(_subject_of(product), HOME, seed=seed, crack=crack)
+    return ContentFile(art.encoded(picture, "JPEG", quality=85), name=f"photo-{seed}.jpg")
 
 
 def _tracked_order(shop, product, buyer, *, placed, serial: int) -> Order:

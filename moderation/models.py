@@ -1,6 +1,7 @@
 """Moderation data: complaints, and the «Надёжный продавец» badge's applications, re-checks and withdrawals."""
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -266,10 +267,14 @@ class Appeal(models.Model):
 
 
 class ComplaintPhoto(models.Model):
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(upload_to="moderation/complaints/%Y/%m/", max_length=200)
+    complaint = models.ForeignKey(
+        Complaint, verbose_name=_("complaint"), on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.ImageField(_("photo"), upload_to="moderation/complaints/%Y/%m/", max_length=200)
 
     class Meta:
+        verbose_name = _("complaint photo")
+        verbose_name_plural = _("complaint photos")
         ordering = ["pk"]
 
     def __str__(self):
@@ -362,7 +367,12 @@ class TextHit(models.Model):
         verbose_name_plural = _("contacts in texts")
 
     def __str__(self):
-        return f"{self.shop} · {self.field}"
+        owner = self._meta.get_field("shop" if self.product_id is None else "product").related_model
+        try:
+            field = owner._meta.get_field(self.field).verbose_name  # «О нас», not "about"
+        except FieldDoesNotExist:
+            field = self.field
+        return f"{self.shop} · {field}"
 
 
 # --- Orders seen by moderation (seed 001, reasons 1 and 5) --------------------------------------

@@ -160,6 +160,10 @@ class ShipmentAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("events")  # last_status in the list
 
+    @admin.display(description=_("carrier's last status"))
+    def last_status(self, obj):
+        return obj.last_status or "—"
+
     def has_add_permission(self, request):
         return False
 

@@ -15,9 +15,9 @@ class OrdersConfig(AppConfig):
 
         from shops.overview import register_overview
 
-        from .selectors import open_orders_count
+        from .selectors import overview_figures
 
-        register_overview(open_orders_count)
+        register_overview(overview_figures)
 
         from catalog.product_sections import register_product_section
 

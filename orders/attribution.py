@@ -15,12 +15,14 @@ MAX_AGE = 30 * 24 * 3600
 
 
 class OrderSource(models.TextChoices):
-    DIRECT = "direct", "Direct"
-    YANDEX_ORGANIC = "yandex_organic", "Yandex Organic"
-    GOOGLE_ORGANIC = "google_organic", "Google Organic"
-    YANDEX_DIRECT = "yandex_direct", "Yandex Direct"
-    GOOGLE_ADS = "google_ads", "Google AdWords"
-    REFERRAL = "referral", _("Referral")
+    """The seed's sources (Direct, Yandex Organic, … Referral), named as a Russian seller says them."""
+
+    DIRECT = "direct", _("Direct visit")
+    YANDEX_ORGANIC = "yandex_organic", _("Yandex, search")
+    GOOGLE_ORGANIC = "google_organic", _("Google, search")
+    YANDEX_DIRECT = "yandex_direct", _("Yandex, ads")
+    GOOGLE_ADS = "google_ads", _("Google, ads")
+    REFERRAL = "referral", _("Social networks and other sites")
 
 
 PAID = {"cpc", "ppc", "paid", "cpm"}

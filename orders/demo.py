@@ -1,5 +1,9 @@
 """Demo data of the orders app: orders in every status, from the demo buyer and from guests,
-shipped ones with tracks and the events a carrier would have reported."""
+shipped ones with tracks and the events a carrier would have reported.
+
+Each order has a past: placed some days ago (after its products were listed), paid, sent, its
+parcel travelling from the shop's city to the buyer's, reviews written after delivery. Orders go
+through checkout like real ones; ``_stamp`` then dates each step's rows as it happened."""
 
 import math
 import uuid
@@ -16,92 +20,133 @@ from . import services
 from .attribution import OrderSource
 from .carriers import CarrierEvent, TrackingResult
 from .exceptions import CartError
-from .models import CancelReason, Cart, CartLine, Download, Order, OrderStatus
+from .models import CancelReason, Cart, CartLine, Download, Order, OrderEvent, OrderStatus, Review, Shipment
 from .pricing import groups_priced
 
 SHIPPED = "shipped-with-tracks"
-# (buyer email or None for a guest, shop slug, statuses to walk through)
+# (buyer email or None for a guest, shop slug, statuses to walk through, which of the shop's first
+# products (by place in its list) go in, placed this many days ago)
 ORDERS = [
-    ("buyer@lavka.test", "masterskaya-anny", [OrderStatus.PAID, SHIPPED]),
-    ("buyer@lavka.test", "masterskaya-anny", [OrderStatus.PAID]),
-    ("buyer@lavka.test", "stolyarka-petrova", []),
-    ("buyer@lavka.test", "printy-pavla", [OrderStatus.CANCELLED]),
-    (None, "masterskaya-anny", []),
-    (None, "masterskaya-anny", [OrderStatus.CANCELLED]),
-    (None, "stolyarka-petrova", [OrderStatus.PAID, SHIPPED]),
-    ("buyer@lavka.test", "stolyarka-petrova", [OrderStatus.PAID, OrderStatus.SHIPPED]),
+    ("buyer@lavka.test", "masterskaya-anny", [OrderStatus.PAID, SHIPPED], (0, 1), 12),
+    ("buyer@lavka.test", "masterskaya-anny", [OrderStatus.PAID], (2,), 3),
+    ("buyer@lavka.test", "stolyarka-petrova", [], (1, 2), 1),
+    ("buyer@lavka.test", "printy-pavla", [OrderStatus.CANCELLED], (1,), 9),
+    (None, "masterskaya-anny", [], (3, 0), 8),  # never confirmed: the seller's list offers to cancel it
+    (None, "masterskaya-anny", [OrderStatus.CANCELLED], (1,), 15),
+    (None, "stolyarka-petrova", [OrderStatus.PAID, SHIPPED], (3, 4), 5),
+    ("buyer@lavka.test", "stolyarka-petrova", [OrderStatus.PAID, OrderStatus.SHIPPED], (0,), 7),
 ]
+# The steps of an order's history, counted from when it was placed.
+PAID_AFTER, SHIPPED_AFTER, CANCELLED_AFTER = timedelta(hours=20), timedelta(hours=40), timedelta(hours=26)
+
+# Postal index of each demo city (sellers' and buyers'): parcels go from the shop's city to the buyer's.
+INDEX = {"Санкт-Петербург": "190000", "Казань": "420111", "Москва": "101000", "Вологда": "160000",
+         "Екатеринбург": "620014", "Новосибирск": "630099", "Нижний Новгород": "603000", "Самара": "443001",
+         "Иваново": "153000", "Пермь": "614000", "Ростов-на-Дону": "344000", "Барнаул": "656000"}  # fmt: skip
+BUYER_CITY, BUYER_INDEX = "Екатеринбург", "620000"
+BUYER_ADDRESS = f"{BUYER_INDEX}, {BUYER_CITY}, ул. Ленина, 1, кв. 2"
+
+
+def post_way(origin: str, destination: str, destination_index: str, *, delivered: bool) -> list[tuple[str, str]]:
+    """Russian Post's events for a parcel from one demo city to another."""
+    start = f"{origin} {INDEX.get(origin, '101000')}"
+    way = [("Приём", start), ("Покинуло место приёма", start), ("Прибыло в сортировочный центр",
+           f"{destination} {destination_index[:3]}960"), ("Прибыло в место вручения", f"{destination} {destination_index}")]  # fmt: skip
+    return [*way, ("Вручение адресату", f"{destination} {destination_index}")] if delivered else way
+
+
+def cdek_way(origin: str, destination: str) -> list[tuple[str, str]]:
+    """СДЭК's events for a parcel on its way (not yet delivered)."""
+    return [("Принят на склад отправителя", origin), ("Отправлен в г.-транзит", origin),
+            ("Принят на склад доставки", destination)]  # fmt: skip
+
 
 # Parcels of the orders marked SHIPPED above, by order index: (carrier, track, events, recipient).
-# Parcels travel from the shop's city to the buyer's (Екатеринбург, the demo address).
-_RP_WAY = [("Приём", "Санкт-Петербург 190000"), ("Покинуло место приёма", "Санкт-Петербург 190000"),
-           ("Прибыло в сортировочный центр", "Екатеринбург 620960"), ("Прибыло в место вручения", "Екатеринбург 620000")]  # fmt: skip
-_CDEK_WAY = [("Принят на склад отправителя", "Санкт-Петербург"), ("Отправлен в г.-транзит", "Санкт-Петербург"),
-             ("Принят на склад доставки", "Екатеринбург")]  # fmt: skip
-_CDEK_KAZAN = [("Принят на склад отправителя", "Казань"), ("Отправлен в г.-транзит", "Казань")]
+PARCELS = {
+    0: [("russian_post", "19000011001230", post_way("Санкт-Петербург", BUYER_CITY, BUYER_INDEX, delivered=True),
+         "Иванова М. П."),
+        ("cdek", "1106207236", cdek_way("Санкт-Петербург", BUYER_CITY), "")],
+    6: [("cdek", "1106207350", cdek_way("Казань", BUYER_CITY)[:2], "")],
+}  # fmt: skip
 # Reviews the demo buyer wrote about the items of delivered orders, by order index.
 REVIEWS = {
     0: [(5, "Сделано очень аккуратно, упаковано как подарок. Ребёнок в восторге, спасибо мастеру!"),
         (4, "Хорошая вещь, цвет чуть темнее, чем на фото, но качество отличное.")],
-    7: [(5, "Пришло быстро, всё как в описании. Буду заказывать ещё.")],
+    # The same parcel as the buyer's complaint (moderation demo): a crack along a ring.
+    7: [(2, "Пришло быстро, но на одном кольце трещина, краска облезает. Оставила жалобу с фото.")],
 }  # fmt: skip
-PARCELS = {
-    0: [("russian_post", "19000011001230", [*_RP_WAY, ("Вручение адресату", "Екатеринбург 620000")], "Иванова М. П."),
-        ("cdek", "1106207236", _CDEK_WAY, "")],
-    6: [("cdek", "1106207350", _CDEK_KAZAN, "")],
-}  # fmt: skip
+
+
+def _stamp(order: Order, moment, since, **fields) -> None:
+    """Date what the last step wrote: the order's new history rows (written after ``since``) and
+    the given fields of the order."""
+    OrderEvent.objects.filter(order=order, created_at__gte=since).update(created_at=moment)
+    if fields:
+        Order.objects.filter(pk=order.pk).update(**fields)
 
 
 def seed(ctx: DemoContext) -> None:
     if Order.objects.exists():
         return
+    started = timezone.now()
     shops = ctx.extra.get("shops", {})
-    for index, (email, slug, statuses) in enumerate(ORDERS):
+    for index, (email, slug, statuses, picks, days_ago) in enumerate(ORDERS):
         shop = shops.get(slug)
         buyer = ctx.users.get(email) if email else None
         if shop is None:
             continue
+        placed = started - timedelta(days=days_ago, hours=index)
         candidates = list(
             Product.objects.visible()
-            .filter(shop=shop, option_groups__isnull=True)
+            .filter(shop=shop, option_groups__isnull=True, created_at__lt=placed)
             .exclude(availability=Availability.IN_STOCK, stock__lt=2)
             .exclude(is_digital=True, price=0)  # free files are downloaded, not ordered
             .order_by("pk")[:10]
         )
         if not candidates:
             continue
-        products = [candidates[(index + offset) % len(candidates)] for offset in range(min(2, len(candidates)))]
+        products = list({candidates[pick % len(candidates)].pk: candidates[pick % len(candidates)]
+                         for pick in picks}.values())  # fmt: skip
         cart = Cart.objects.create()
         for product in products:
             CartLine.objects.create(cart=cart, product=product, quantity=1)
         order = services.order_place(
             cart=cart, shop=shop, buyer=buyer, idempotency_key=uuid.uuid4().hex,
             buyer_name=buyer.name if buyer else "Ольга Гостева", phone="+79265550101" if buyer else "+79031112233",
-            email=email or "guest@lavka.test", address="620000, Екатеринбург, ул. Ленина, 1, кв. 2",
-            delivery_method="cdek" if index % 2 else "russian_post", contact_method="email",
+            email=email or "guest@lavka.test", address=BUYER_ADDRESS,
+            delivery_method=PARCELS[index][0][0] if index in PARCELS else "cdek" if index % 2 else "russian_post",
+            contact_method="email",
             notes="Пожалуйста, упакуйте как подарок." if index == 0 else "", rules_accepted=True,
             source=["direct", "yandex_organic", "referral"][index % 3],
             source_referrer="https://www.instagram.com/p/lavka/" if index % 3 == 2 else "",
         )  # fmt: skip
         cart.delete()
-        if buyer is None and not statuses:
-            # A guest who never confirmed: the seller's order list offers to cancel it.
-            Order.objects.filter(pk=order.pk).update(created_at=timezone.now() - timedelta(days=8))
-        elif not statuses:
+        _stamp(order, placed, started, created_at=placed, status_changed_at=placed,
+               number=f"{placed:%y%m}-{order.pk:05d}")  # fmt: skip
+        if buyer is not None and not statuses:
             services.order_confirm(order=order)  # the seller's list marks it «подтверждён»
+            _stamp(order, placed + timedelta(hours=2), started, confirmed_at=placed + timedelta(hours=2))
         for status in statuses:
             if status == SHIPPED:
-                _ship(order, PARCELS.get(index, []))
-            else:
-                services.order_transition(
-                    order=order,
-                    to_status=status,
-                    actor=shop.owner,
-                    cancel_reason=CancelReason.BUYER_ASKED if status == OrderStatus.CANCELLED else "",
-                )
+                _ship(order, PARCELS.get(index, []), sent=placed + SHIPPED_AFTER, since=started)
+                continue
+            moment = placed + {OrderStatus.PAID: PAID_AFTER, OrderStatus.SHIPPED: SHIPPED_AFTER}.get(
+                status, CANCELLED_AFTER
+            )
+            services.order_transition(
+                order=order,
+                to_status=status,
+                actor=shop.owner,
+                cancel_reason=CancelReason.BUYER_ASKED if status == OrderStatus.CANCELLED else "",
+            )
+            _stamp(order, moment, started, status_changed_at=moment,
+                   **({"paid_at": moment} if status == OrderStatus.PAID else {}))  # fmt: skip
         if index in REVIEWS and buyer is not None:
-            for item, (rating, text) in zip(order.items.all(), REVIEWS[index], strict=False):
-                services.review_add(author=buyer, item=item, rating=rating, text=text)
+            order.refresh_from_db()
+            written = (order.received_at or order.status_changed_at) + timedelta(days=1)
+            for number, (item, (rating, text)) in enumerate(zip(order.items.all(), REVIEWS[index], strict=False)):
+                review = services.review_add(author=buyer, item=item, rating=rating, text=text)
+                Review.objects.filter(pk=review.pk).update(created_at=written + timedelta(hours=number))
     _referral_order(shops.get("masterskaya-anny"), ctx)
     _digital_orders(shops, ctx)
     _marketing_history(shops, ctx.users)
@@ -116,9 +161,10 @@ def _referral_order(shop, ctx: DemoContext) -> None:
     code, buyer = ctx.extra.get("referral_autumn_code"), ctx.users.get("buyer@lavka.test")
     if shop is None or code is None or buyer is None:
         return
+    placed = code.issued_at + timedelta(days=3)
     cart = Cart.objects.create()
-    products = (Product.objects.visible().filter(shop=shop, option_groups__isnull=True, price__gt=0, is_digital=False)
-                .order_by("-price"))  # fmt: skip
+    products = (Product.objects.visible().filter(shop=shop, option_groups__isnull=True, price__gt=0, is_digital=False,
+                                                 created_at__lt=placed).order_by("-price"))  # fmt: skip
     for product in products:  # one to three pieces whose total after their own discount reaches the minimum
         pieces = min(3, math.ceil(code.min_order_total / product.price))
         if product.availability == Availability.IN_STOCK and product.stock <= pieces:
@@ -138,15 +184,14 @@ def _referral_order(shop, ctx: DemoContext) -> None:
     cart.delete()
     services.order_confirm(order=order)
     services.order_transition(order=order, to_status=OrderStatus.PAID, actor=shop.owner)
-    placed = code.issued_at + timedelta(days=3)
     discount = min(code.value, order.total)
     Order.objects.filter(pk=order.pk).update(
         referral_code=code, referral_code_text=code.code, platform_discount=discount, total=F("total") - discount,
-        number=f"{placed:%y%m}-{order.pk:05d}", created_at=placed, status_changed_at=placed + timedelta(hours=20), paid_at=placed + timedelta(hours=20),
-        confirmed_at=placed + timedelta(hours=2),
+        number=f"{placed:%y%m}-{order.pk:05d}", created_at=placed, status_changed_at=placed + PAID_AFTER,
+        paid_at=placed + PAID_AFTER, confirmed_at=placed + timedelta(hours=2),
     )  # fmt: skip
     order.events.filter(status=OrderStatus.OPEN).update(created_at=placed)
-    order.events.exclude(status=OrderStatus.OPEN).update(created_at=placed + timedelta(hours=20))
+    order.events.exclude(status=OrderStatus.OPEN).update(created_at=placed + PAID_AFTER)
     type(code).objects.filter(pk=code.pk).update(used_at=placed)
 
 
@@ -179,37 +224,53 @@ def _digital_orders(shops, ctx: DemoContext) -> None:
         Download.objects.create(file=sold, user=buyer, count=1, first_at=now - timedelta(days=2),
                                 last_at=now - timedelta(days=2))  # fmt: skip
     pavel = shops.get("printy-pavla")
-    print_ = pavel and (Product.objects.visible().filter(shop=pavel, activation="immediate", download_limit=5)
-                        .order_by("pk").first())  # fmt: skip
+    placed = now - timedelta(days=4)
+    print_ = pavel and (Product.objects.visible().filter(shop=pavel, activation="immediate", download_limit=5,
+                                                         created_at__lt=placed).order_by("pk").first())  # fmt: skip
     if print_:
         order = _digital_order(shop=pavel, buyer=buyer, product=print_)
         services.order_transition(order=order, to_status=OrderStatus.PAID, actor=pavel.owner)
-        placed = now - timedelta(days=4)
-        Order.objects.filter(pk=order.pk).update(created_at=placed, status_changed_at=placed + timedelta(hours=3),
-                                                 paid_at=placed + timedelta(hours=3))  # fmt: skip
+        Order.objects.filter(pk=order.pk).update(
+            created_at=placed, status_changed_at=placed + timedelta(hours=3), paid_at=placed + timedelta(hours=3),
+            number=f"{placed:%y%m}-{order.pk:05d}",
+        )  # fmt: skip
         order.events.filter(status=OrderStatus.OPEN).update(created_at=placed)
         order.events.exclude(status=OrderStatus.OPEN).update(created_at=placed + timedelta(hours=3))
         for sold in print_.digital_files.all():
             Download.objects.create(file=sold, user=buyer, count=1, first_at=placed + timedelta(hours=4),
                                     last_at=placed + timedelta(hours=4))  # fmt: skip
+        # Printed and hung the next day: the printables shop's first review.
+        review = services.review_add(author=buyer, item=order.items.first(), rating=5,
+                                     text="Распечатала в копицентре на плотной бумаге — выглядит как настоящий "
+                                     "постер. Файл чёткий, поля под рамку учтены.")  # fmt: skip
+        Review.objects.filter(pk=review.pk).update(created_at=placed + timedelta(days=1))
 
 
-def _ship(order: Order, parcels) -> None:
-    """Parcels added the way a seller adds them; their events stored as a refresh would store them."""
-    start = timezone.now() - timedelta(days=6)
+def _ship(order: Order, parcels, *, sent, since) -> None:
+    """Parcels added the way a seller adds them, ``sent`` after the order was placed; their events
+    stored as a tracking refresh would store them, one a day from the seller's city on."""
     for number, (carrier, track, way, recipient) in enumerate(parcels):
         shipment = services.shipment_add(
             order=order, actor=order.shop.owner, carrier=carrier, track_number=track,
             new_status=OrderStatus.SHIPPED if number == 0 else "",
         )  # fmt: skip
+        Shipment.objects.filter(pk=shipment.pk).update(created_at=sent + timedelta(minutes=10 * number))
+        _stamp(order, sent, since, status_changed_at=sent)
         events = [
-            CarrierEvent(occurred_at=start + timedelta(days=step, hours=3 * number), status=status, location=place,
-                         is_delivery=status.startswith("Вручение"))
+            CarrierEvent(occurred_at=sent + timedelta(hours=4 + 3 * number) + timedelta(days=step), status=status,
+                         location=place, is_delivery=status.startswith("Вручение"))
             for step, (status, place) in enumerate(way)
         ]  # fmt: skip
         services.shipment_store_tracking(
             shipment_id=shipment.pk, result=TrackingResult(events=events, recipient_name=recipient)
         )
+        delivered = next((event.occurred_at for event in events if event.is_delivery), None)
+        checked = events[-1].occurred_at + timedelta(hours=2)
+        Shipment.objects.filter(pk=shipment.pk).update(
+            checked_at=checked, **({"delivered_at": delivered} if delivered else {})
+        )
+        if delivered:
+            _stamp(order, delivered, since, received_at=delivered)
 
 
 # The marketing report's 60 days (issue 13): guest orders from every source, referrals mostly
@@ -237,7 +298,8 @@ def _marketing_history(shops, users) -> None:
         if shop is None:
             continue
         products = list(
-            Product.objects.visible().filter(shop=shop, option_groups__isnull=True, is_digital=False)
+            Product.objects.visible().filter(shop=shop, option_groups__isnull=True, is_digital=False,
+                                             created_at__lt=now - timedelta(days=HISTORY_DAYS + 1))
             .exclude(availability=Availability.IN_STOCK, stock__lt=3).order_by("pk")[:6]
         )  # fmt: skip
         if not products:
@@ -257,14 +319,20 @@ def _marketing_history(shops, users) -> None:
                 continue
             finally:
                 cart.delete()
+            placed = now - timedelta(days=1 + (n * HISTORY_DAYS) // count, hours=n % 9)
+            _stamp(order, placed, now, created_at=placed, status_changed_at=placed,
+                   number=f"{placed:%y%m}-{order.pk:05d}")  # fmt: skip
             services.order_confirm(order=order)
+            _stamp(order, placed + timedelta(hours=1), now, confirmed_at=placed + timedelta(hours=1))
             if n % 9 == 4:
                 services.order_transition(order=order, to_status=OrderStatus.CANCELLED, actor=shop.owner,
                                           cancel_reason=CancelReason.BUYER_ASKED)  # fmt: skip
+                _stamp(order, placed + CANCELLED_AFTER, now, status_changed_at=placed + CANCELLED_AFTER)
             elif n % 3:
                 services.order_transition(order=order, to_status=OrderStatus.PAID, actor=shop.owner)
-            placed = now - timedelta(days=1 + (n * HISTORY_DAYS) // count, hours=n % 9)
-            Order.objects.filter(pk=order.pk).update(created_at=placed, status_changed_at=placed)
+                _stamp(
+                    order, placed + PAID_AFTER, now, status_changed_at=placed + PAID_AFTER, paid_at=placed + PAID_AFTER
+                )
         today = timezone.localdate()
         days = [
             ProductViewDay(product=product, day=today - timedelta(days=back),

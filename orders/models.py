@@ -22,15 +22,27 @@ class Cart(models.Model):
     """One cart per buyer: a signed-in buyer's is theirs; a guest's is found from the session."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="cart"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="cart",
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("date created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("date changed"), auto_now=True)
     # The promo code typed for each shop, {"<shop id>": "vesna"}: checked again at checkout.
-    promo_codes = models.JSONField(default=dict, blank=True)
+    promo_codes = models.JSONField(_("promo codes"), default=dict, blank=True)
     # The buyer's «Дружные скидки» code and the shop whose order it is for: one order takes it.
-    referral_code = models.CharField(max_length=20, blank=True)
-    referral_shop = models.ForeignKey("shops.Shop", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    referral_code = models.CharField(_("Lavka's promo code"), max_length=20, blank=True)
+    referral_shop = models.ForeignKey(
+        "shops.Shop",
+        verbose_name=_("shop of Lavka's promo code"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("cart")
@@ -43,15 +55,15 @@ class Cart(models.Model):
 class CartLine(models.Model):
     """A product with chosen option variants; the same product with other variants is another line."""
 
-    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    cart = models.ForeignKey(Cart, verbose_name=_("cart"), on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="+")
     quantity = models.PositiveIntegerField(
         _("quantity"), validators=[MinValueValidator(1), MaxValueValidator(MAX_LINE_QUANTITY)]
     )
-    choice_ids = models.JSONField(default=list)
+    choice_ids = models.JSONField(_("chosen option variants"), default=list)
     # The sorted choice ids as text: one line per product and set of variants.
-    options_key = models.CharField(max_length=200, blank=True)
-    added_at = models.DateTimeField(default=timezone.now)
+    options_key = models.CharField(_("options key"), max_length=200, blank=True)
+    added_at = models.DateTimeField(_("date added"), default=timezone.now)
 
     class Meta:
         ordering = ["added_at", "pk"]
@@ -111,14 +123,19 @@ class Order(models.Model):
     """One shop's order: a snapshot of what was bought, at which prices, and how to deliver it."""
 
     number = models.CharField(_("number"), max_length=20, unique=True, blank=True)
-    shop = models.ForeignKey("shops.Shop", on_delete=models.PROTECT, related_name="orders")
+    shop = models.ForeignKey("shops.Shop", verbose_name=_("shop"), on_delete=models.PROTECT, related_name="orders")
     buyer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("buyer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="orders",
     )
     is_guest = models.BooleanField(_("guest order"), default=False)
     # The guest's way back to the order (the link in the e-mail); idempotency of the form.
-    secret = models.CharField(max_length=64, default=new_secret, editable=False)
-    idempotency_key = models.CharField(max_length=64, unique=True)
+    secret = models.CharField(_("secret link code"), max_length=64, default=new_secret, editable=False)
+    idempotency_key = models.CharField(_("double order protection key"), max_length=64, unique=True)
     status = models.CharField(_("status"), max_length=10, choices=OrderStatus, default=OrderStatus.OPEN, db_index=True)
     buyer_name = models.CharField(_("name"), max_length=150)
     phone = models.CharField(_("phone"), max_length=32)
@@ -129,7 +146,7 @@ class Order(models.Model):
     needs_delivery = models.BooleanField(_("needs delivery"), default=True)
     contact_method = models.CharField(_("contact method"), max_length=16)
     notes = models.TextField(_("notes"), blank=True, max_length=2000)
-    rules_accepted = models.BooleanField(default=False)
+    rules_accepted = models.BooleanField(_("shop rules accepted"), default=False)
     subtotal = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
     # The seller's promo code as it was applied (orders/pricing.py): the code may change or go later.
     promo_code = models.ForeignKey("referrals.PromoCode", null=True, blank=True, on_delete=models.SET_NULL,
@@ -146,7 +163,7 @@ class Order(models.Model):
     # What the buyer pays for the goods: subtotal (the lines) − the promo code's discount − Lavka's discount.
     total = models.DecimalField(_("to pay"), max_digits=12, decimal_places=2, default=0)
     created_at = models.DateTimeField(_("placed"), default=timezone.now, db_index=True)
-    status_changed_at = models.DateTimeField(default=timezone.now)
+    status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed by the buyer"), null=True, blank=True)
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
     # Delivery state, not a status (the seed's four statuses stay): the carrier reported the
@@ -241,22 +258,26 @@ class Compensation(models.Model):
 
 
 class OrderItem(models.Model):
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
-    product = models.ForeignKey(Product, null=True, on_delete=models.SET_NULL, related_name="+")
-    title = models.CharField(max_length=120)
-    options = models.CharField(max_length=500, blank=True)
-    quantity = models.PositiveIntegerField()
-    base_unit = models.DecimalField(max_digits=12, decimal_places=2)
-    unit_price = models.DecimalField(max_digits=12, decimal_places=2)
-    discount = models.CharField(max_length=200, blank=True)
-    line_total = models.DecimalField(max_digits=12, decimal_places=2)
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=120)
+    options = models.CharField(_("options"), max_length=500, blank=True)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    base_unit = models.DecimalField(_("unit price before discount"), max_digits=12, decimal_places=2)
+    unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
+    discount = models.CharField(_("discount"), max_length=200, blank=True)
+    line_total = models.DecimalField(_("line total"), max_digits=12, decimal_places=2)
     # A promo code's free product (0 ₽).
-    is_gift = models.BooleanField(default=False)
+    is_gift = models.BooleanField(_("gift"), default=False)
     # A digital product's line: its files open to the buyer by the activation it had when ordered.
-    is_digital = models.BooleanField(default=False)
-    activation = models.CharField(max_length=10, choices=Activation, blank=True)
+    is_digital = models.BooleanField(_("digital"), default=False)
+    activation = models.CharField(_("activation"), max_length=10, choices=Activation, blank=True)
 
     class Meta:
+        verbose_name = _("order item")
+        verbose_name_plural = _("order items")
         ordering = ["pk"]
 
     def __str__(self):
@@ -271,14 +292,16 @@ class Download(models.Model):
     conditional UPDATE, so parallel requests never pass the limit.
     """
 
-    file = models.ForeignKey("catalog.DigitalFile", on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="+")  # fmt: skip
-    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.CASCADE, related_name="downloads")
+    file = models.ForeignKey("catalog.DigitalFile", verbose_name=_("file"), on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"),
+                             null=True, blank=True, on_delete=models.CASCADE, related_name="+")  # fmt: skip
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), null=True, blank=True, on_delete=models.CASCADE, related_name="downloads"
+    )
     count = models.PositiveIntegerField(_("downloads"), default=0)
     # Uncounted resumptions (Range requests) since the last counted download (orders.downloads).
-    resumed = models.PositiveSmallIntegerField(default=0)
-    first_at = models.DateTimeField(null=True, blank=True)
+    resumed = models.PositiveSmallIntegerField(_("resumed downloads"), default=0)
+    first_at = models.DateTimeField(_("first download"), null=True, blank=True)
     last_at = models.DateTimeField(_("last download"), null=True, blank=True)
 
     class Meta:
@@ -300,17 +323,21 @@ class Download(models.Model):
 class OrderEvent(models.Model):
     """The order's history: who changed what, when (placing included)."""
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
-    status = models.CharField(max_length=10, choices=OrderStatus)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    note = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(_("status"), max_length=10, choices=OrderStatus)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("who"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("order event")
+        verbose_name_plural = _("order history")
         ordering = ["created_at", "pk"]
 
     def __str__(self):
-        return f"{self.order_id}: {self.status}"
+        return f"{self.order_id}: {self.get_status_display()}"
 
 
 class Carrier(models.TextChoices):
@@ -326,12 +353,14 @@ TRACKED_CARRIERS = (Carrier.RUSSIAN_POST, Carrier.CDEK)
 class Shipment(models.Model):
     """A parcel of an order: carrier and track number; an order may have several (seed 001)."""
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="shipments")
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="shipments")
     carrier = models.CharField(_("carrier"), max_length=16, choices=Carrier)
     carrier_name = models.CharField(_("carrier's name"), max_length=100, blank=True)
     track_number = models.CharField(_("track number"), max_length=40)
     created_at = models.DateTimeField(_("added"), default=timezone.now)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("added by"), null=True, blank=True, on_delete=models.SET_NULL
+    )
     # What the carrier says beyond its events: kept for "tracked sales" of the reliable-seller badge.
     recipient_name = models.CharField(_("recipient at the carrier"), max_length=200, blank=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True, db_index=True)
@@ -385,7 +414,7 @@ class Shipment(models.Model):
 class TrackingEvent(models.Model):
     """One operation the carrier reported (stored so the page doesn't ask the carrier every time)."""
 
-    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="events")
+    shipment = models.ForeignKey(Shipment, verbose_name=_("shipment"), on_delete=models.CASCADE, related_name="events")
     occurred_at = models.DateTimeField(_("when"))
     status = models.CharField(_("what happened"), max_length=200)
     location = models.CharField(_("where"), max_length=200, blank=True)
@@ -424,12 +453,20 @@ class Review(models.Model):
 
     kind = models.CharField(_("kind"), max_length=12, choices=ReviewKind, default=ReviewKind.BUYER)
     # A buyer's review is about one bought item; a moderation review is about the shop (CheckConstraint).
-    item = models.OneToOneField(OrderItem, null=True, blank=True, on_delete=models.CASCADE, related_name="review")
-    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.CASCADE, related_name="reviews")
-    shop = models.ForeignKey("shops.Shop", on_delete=models.CASCADE, related_name="reviews")
-    product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviews")
+    item = models.OneToOneField(
+        OrderItem, verbose_name=_("order item"), null=True, blank=True, on_delete=models.CASCADE, related_name="review"
+    )
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), null=True, blank=True, on_delete=models.CASCADE, related_name="reviews"
+    )
+    shop = models.ForeignKey("shops.Shop", verbose_name=_("shop"), on_delete=models.CASCADE, related_name="reviews")
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), null=True, blank=True, on_delete=models.SET_NULL, related_name="reviews"
+    )
     # The buyer, or the admin who wrote a moderation review.
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.CASCADE, related_name="reviews"
+    )
     rating = models.PositiveSmallIntegerField(_("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)])
     text = models.TextField(_("review"), max_length=2000)
     created_at = models.DateTimeField(_("written"), default=timezone.now, db_index=True)
@@ -493,11 +530,11 @@ class Review(models.Model):
 class ReviewPhoto(models.Model):
     """A photo the buyer attached to a review (at most MAX_REVIEW_PHOTOS); thumbnails are made on upload."""
 
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="photos")
+    review = models.ForeignKey(Review, verbose_name=_("review"), on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(_("image"), upload_to="orders/reviews/%Y/%m/", width_field="width",
                               height_field="height", validators=[validate_upload_size])  # fmt: skip
-    width = models.PositiveIntegerField(default=0, editable=False)
-    height = models.PositiveIntegerField(default=0, editable=False)
+    width = models.PositiveIntegerField(_("width"), default=0, editable=False)
+    height = models.PositiveIntegerField(_("height"), default=0, editable=False)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     thumb = ImageSpecField(source="image", processors=[ResizeToFill(160, 160)], format="WEBP", options={"quality": 80})
@@ -515,7 +552,7 @@ class ReviewPhoto(models.Model):
 class ReviewRevision(models.Model):
     """An earlier version of a review, kept when its author changed it."""
 
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="revisions")
+    review = models.ForeignKey(Review, verbose_name=_("review"), on_delete=models.CASCADE, related_name="revisions")
     rating = models.PositiveSmallIntegerField(_("rating"))
     text = models.TextField(_("review"), max_length=2000)
     # When this version was replaced by the next one.

@@ -32,7 +32,7 @@ class DiscountKind(models.TextChoices):
 class PromoCode(models.Model):
     """«Промо-акция с промо-кодом»: a code the buyer types at checkout, with one bonus."""
 
-    shop = models.ForeignKey("shops.Shop", on_delete=models.CASCADE, related_name="promo_codes")
+    shop = models.ForeignKey("shops.Shop", verbose_name=_("shop"), on_delete=models.CASCADE, related_name="promo_codes")
     name = models.CharField(_("promotion name"), max_length=100, help_text=_("Only you see it, in the cabinet."))
     code = models.CharField(_("promo code"), max_length=MAX_CODE_LENGTH)
     starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
@@ -51,7 +51,7 @@ class PromoCode(models.Model):
     uses_count = models.PositiveIntegerField(_("uses"), default=0)
     revenue = models.DecimalField(_("revenue"), max_digits=14, decimal_places=2, default=0)
     discount_given = models.DecimalField(_("discount given"), max_digits=14, decimal_places=2, default=0)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("date created"), default=timezone.now)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -95,16 +95,22 @@ class PersonalOffer(models.Model):
     line as the pipeline's «personal offer» until it expires or an order uses it.
     """
 
-    shop = models.ForeignKey("shops.Shop", on_delete=models.CASCADE, related_name="personal_offers")
-    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="personal_offers")
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="personal_offers")
+    shop = models.ForeignKey(
+        "shops.Shop", verbose_name=_("shop"), on_delete=models.CASCADE, related_name="personal_offers"
+    )
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("buyer"), on_delete=models.CASCADE, related_name="personal_offers"
+    )
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="personal_offers"
+    )
     percent = models.PositiveSmallIntegerField(_("discount, %"), validators=[MinValueValidator(1),
                                                                              MaxValueValidator(90)])  # fmt: skip
     created_at = models.DateTimeField(_("offered"), default=timezone.now)
     expires_at = models.DateTimeField(_("valid until"))
     used_at = models.DateTimeField(_("used"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")  # fmt: skip
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("made by"),
+                                   null=True, blank=True, on_delete=models.SET_NULL, related_name="+")  # fmt: skip
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -162,7 +168,7 @@ class ReferralRound(models.Model):
     )  # fmt: skip
     opened_at = models.DateTimeField(_("opened by the job"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("closed by the job"), null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("date created"), default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["-starts_at"]
@@ -194,14 +200,16 @@ class ReferralRound(models.Model):
 class ReferralLink(models.Model):
     """A buyer's personal link ``/r/<token>/`` for one round, with the friends it has brought."""
 
-    round = models.ForeignKey(ReferralRound, on_delete=models.CASCADE, related_name="links")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referral_links")
-    token = models.CharField(max_length=24, unique=True)
+    round = models.ForeignKey(ReferralRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="links")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="referral_links"
+    )
+    token = models.CharField(_("link code"), max_length=24, unique=True)
     friends_count = models.PositiveSmallIntegerField(_("friends"), default=0)
     # The browsers (their signed cookie ids) the inviter opened «Дружные скидки» in: their own
     # clicks from there never count, even signed out.
-    inviter_browsers = models.JSONField(default=list, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    inviter_browsers = models.JSONField(_("inviter's browsers"), default=list, blank=True)
+    created_at = models.DateTimeField(_("date created"), default=timezone.now)
 
     class Meta:
         verbose_name = _("referral link")
@@ -232,15 +240,15 @@ class ReferralVisit(models.Model):
 
     Visits that do not count (the inviter, a second click, a bot) are not stored."""
 
-    link = models.ForeignKey(ReferralLink, on_delete=models.CASCADE, related_name="visits")
-    browser = models.CharField(max_length=32)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="+")  # fmt: skip
+    link = models.ForeignKey(ReferralLink, verbose_name=_("link"), on_delete=models.CASCADE, related_name="visits")
+    browser = models.CharField(_("browser"), max_length=32)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"),
+                             null=True, blank=True, on_delete=models.SET_NULL, related_name="+")  # fmt: skip
     # A keyed hash of the client's address: enough to see a burst from one address, not the address.
-    address = models.CharField(max_length=64, blank=True)
-    status = models.CharField(max_length=10, choices=VisitStatus, default=VisitStatus.COUNTED)
-    created_at = models.DateTimeField(default=timezone.now)
-    counted_at = models.DateTimeField(null=True, blank=True)
+    address = models.CharField(_("client address, hashed"), max_length=64, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=VisitStatus, default=VisitStatus.COUNTED)
+    created_at = models.DateTimeField(_("date created"), default=timezone.now)
+    counted_at = models.DateTimeField(_("counted"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("friend's visit")
@@ -266,8 +274,10 @@ class ReferralCode(models.Model):
 
     The platform pays it (DESIGN.md «Pricing»): an order records it apart from the shop's discounts."""
 
-    round = models.ForeignKey(ReferralRound, on_delete=models.PROTECT, related_name="codes")
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referral_codes")
+    round = models.ForeignKey(ReferralRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="codes")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="referral_codes"
+    )
     code = models.CharField(_("code"), max_length=20, unique=True)
     value = models.DecimalField(_("value, ₽"), max_digits=8, decimal_places=0)
     min_order_total = models.DecimalField(_("minimum order total, ₽"), max_digits=8, decimal_places=0)
@@ -299,8 +309,9 @@ class Invitation(models.Model):
     """An invitation sent from «Дружные скидки»: to a registered user as a site message (their
     messages page shows it), or to an e-mail address."""
 
-    link = models.ForeignKey(ReferralLink, on_delete=models.CASCADE, related_name="invitations")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+    link = models.ForeignKey(ReferralLink, verbose_name=_("link"), on_delete=models.CASCADE, related_name="invitations")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"),
+                                  null=True, blank=True, on_delete=models.CASCADE,
                                   related_name="referral_invitations")  # fmt: skip
     email = models.EmailField(_("e-mail"))
     text = models.TextField(_("text"), max_length=1600)

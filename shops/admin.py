@@ -4,6 +4,7 @@ sanctions, which moderation imposes and lifts with reasons and e-mails)."""
 from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,8 @@ from .services import shop_renamed, shop_update
 class VacationInline(admin.StackedInline):
     model = Vacation
     extra = 0
+    verbose_name = _("vacation")
+    verbose_name_plural = _("vacation")
 
 
 class CollectionInline(admin.TabularInline):
@@ -47,13 +50,13 @@ class ShopAdmin(admin.ModelAdmin):
     # The badge comes and goes only through «Стать надежным продавцом» applications (moderation's
     # services: audited, e-mailed); the ratings only from reviews; the moderation state only from
     # sanctions (imposed and lifted in «Санкции» with a reason, a record and an e-mail to the seller).
-    readonly_fields = ["created_at", "updated_at", "about_html", "is_reliable", "rating_avg", "rating_count",
+    readonly_fields = ["created_at", "updated_at", "about_preview", "is_reliable", "rating_avg", "rating_count",
                        "sanction_standing"]  # fmt: skip
     raw_id_fields = ["owner"]
     inlines = [VacationInline, CollectionInline, AboutImageInline]
     fieldsets = [
         (None, {"fields": ["owner", "name", "slug", "city", "tagline", "logo", "banner"]}),
-        (_("About us"), {"fields": ["about", "about_html"], "classes": ["collapse"]}),
+        (_("About us"), {"fields": ["about", "about_preview"], "classes": ["collapse"]}),
         (
             _("Delivery and payment"),
             {
@@ -80,6 +83,11 @@ class ShopAdmin(admin.ModelAdmin):
         (_("Moderation"), {"fields": ["sanction_standing", "is_reliable", "rating_avg", "rating_count"]}),
         (_("Dates"), {"fields": ["created_at", "updated_at"]}),
     ]
+
+    @admin.display(description=_("as buyers see it"))
+    def about_preview(self, obj):
+        # Safe already: shop_update renders the Markdown through the sanitiser the storefront relies on.
+        return format_html('<div class="rich-preview">{}</div>', mark_safe(obj.about_html)) if obj.about_html else "—"
 
     @admin.display(description=_("logo"))
     def logo_thumb(self, obj):

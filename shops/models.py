@@ -77,7 +77,7 @@ class Shop(models.Model):
 
     about = models.TextField(_("about us"), blank=True, max_length=10_000, validators=[validate_no_contacts])
     # Rendered from ``about`` (Markdown) and sanitised once on save, not per request.
-    about_html = models.TextField(editable=False, blank=True)
+    about_html = models.TextField(_("«About us», HTML"), editable=False, blank=True)
 
     payment_systems = models.JSONField(_("payment systems"), default=list, blank=True)
     carriers = models.JSONField(_("carriers"), default=list, blank=True)
@@ -195,10 +195,10 @@ class Shop(models.Model):
 class AboutImage(models.Model):
     """Pictures shown with the «О нас» text (the workshop, the maker, the process)."""
 
-    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="about_images")
+    shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.CASCADE, related_name="about_images")
     image = models.ImageField(_("image"), upload_to="shops/about/%Y/%m/")
     caption = models.CharField(_("caption"), max_length=150, blank=True, validators=[validate_no_contacts])
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -212,7 +212,7 @@ class AboutImage(models.Model):
 class Vacation(models.Model):
     """«Отпуск продавца»: a notice on the storefront and every product, by dates."""
 
-    shop = models.OneToOneField(Shop, on_delete=models.CASCADE, related_name="vacation")
+    shop = models.OneToOneField(Shop, verbose_name=_("shop"), on_delete=models.CASCADE, related_name="vacation")
     message = models.TextField(_("message to buyers"), max_length=1000, validators=[validate_no_contacts])
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"))
@@ -236,11 +236,11 @@ class Vacation(models.Model):
 class Collection(models.Model):
     """A section of the shop's storefront («Вигвамы», «Постеры»). Products join it in catalog."""
 
-    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="collections")
+    shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.CASCADE, related_name="collections")
     name = models.CharField(_("collection name"), max_length=80, validators=[validate_no_contacts])
     cover = models.ImageField(_("cover image"), upload_to="shops/collections/%Y/%m/", blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("date created"), default=timezone.now)
 
     class Meta:
         ordering = ["position", "pk"]

@@ -149,7 +149,7 @@ def test_product_page_shows_prices_tiers_options_and_shop_policies(client):
     page = client.get(f"/p/{product.pk}/").content.decode()
     assert "1\xa0800\xa0₽" in page  # the new price
     assert 'class="price-old fs-5 ms-2">2\xa0000\xa0₽' in page  # the old one, struck through
-    assert "−10%" in page
+    assert "−10&nbsp;%" in page  # the badge by the price (issue 18: «−10 %»)
     assert "от 3" in page and "1\xa0600\xa0₽" in page and "4\xa0800\xa0₽" in page  # wholesale row
     assert "Графит (+150\xa0₽)" in page
     assert "В наличии: 3 шт." in page

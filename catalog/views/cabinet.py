@@ -6,6 +6,7 @@ import re
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -136,24 +137,38 @@ def product_edit(request, shop, pk=None):
     product = _product(shop, pk) if pk else None
     # The form gets a copy: an invalid form must not rename the product in the page's header.
     form = ProductForm(_data(request)[0], instance=copy.copy(product), shop=shop)
-    if request.method == "POST" and form.is_valid():
+    # The create page takes the first photos too, checked as on the «Фото» tab.
+    photos_form = ProductImagesForm(*_data(request), product=None) if product is None else None
+    if request.method == "POST" and all([form.is_valid(), photos_form is None or photos_form.is_valid()]):
+        photos = photos_form.cleaned_data["images"] if photos_form else ()
         saved = call_service(
             form, services.product_save, shop=shop, product=product, fields=form.product_fields(),
-            collection_ids=form.collection_ids(),
+            collection_ids=form.collection_ids(), images=photos,
         )  # fmt: skip
         if saved:
-            if product is None and not saved.is_enabled:
-                messages.success(
-                    request,
-                    _("Product «%(title)s» created. Add its photos, then enable it when everything is ready.")
-                    % {"title": saved.title},
-                )
-            elif product is None:
-                messages.success(request, _("Product «%(title)s» created and enabled.") % {"title": saved.title})
-            else:
-                messages.success(request, _("Saved."))
+            messages.success(request, _created_message(saved, photos) if product is None else _("Saved."))
             return redirect("catalog:cabinet-product-edit", pk=saved.pk)
-    return render(request, "catalog/cabinet/product_form.html", {"shop": shop, "product": product, "form": form})
+    # A page sent back with mistakes cannot keep the files chosen: the seller is told to choose them again.
+    photos_lost = bool(photos_form and photos_form.is_bound and request.FILES.getlist("images"))
+    return render(
+        request,
+        "catalog/cabinet/product_form.html",
+        {"shop": shop, "product": product, "form": form, "photos_form": photos_form, "photos_lost": photos_lost},
+    )
+
+
+def _created_message(product, photos) -> str:
+    values = {"title": product.title, "count": len(photos)}
+    if product.is_enabled:
+        return _("Product «%(title)s» created and enabled.") % values
+    if photos:
+        text = ngettext(
+            "Product «%(title)s» created with %(count)d photo. Enable it when everything is ready.",
+            "Product «%(title)s» created with %(count)d photos. Enable it when everything is ready.",
+            len(photos),
+        )
+        return text % values
+    return _("Product «%(title)s» created. Add its photos, then enable it when everything is ready.") % values
 
 
 @seller_required
@@ -185,21 +200,40 @@ def product_image_delete(request, shop, pk, image_pk):
     return redirect("catalog:cabinet-product-images", pk=product.pk)
 
 
+def _moved(order: list[int], pk: int, request) -> list[int]:
+    """``order`` with ``pk`` moved as the form asks: ``direction`` left/right/first/up/down (the
+    buttons), or ``position``, the place counted from 0 it was dragged to."""
+    index = order.index(pk)
+    steps = {"left": index - 1, "up": index - 1, "right": index + 1, "down": index + 1, "first": 0}
+    target = steps.get(request.POST.get("direction"), index)
+    if request.POST.get("position", "").isdigit():
+        target = int(request.POST["position"])
+    target = max(0, min(target, len(order) - 1))
+    order = list(order)
+    order.insert(target, order.pop(index))
+    return order
+
+
+def _by_script(request) -> bool:
+    """A move sent by cabinet.js (drag and drop): answered with a status, not a page."""
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
 @seller_required
 @require_POST
 def product_image_move(request, shop, pk, image_pk):
-    """Move a photo one place left or right, or to the front (it becomes the cover)."""
+    """Move a photo one place left or right, to the front (it becomes the cover), or where it was dragged."""
     product = _product(shop, pk)
     photo = get_object_or_404(product.images, pk=image_pk)
     order = list(product.images.values_list("pk", flat=True))
-    index = order.index(photo.pk)
-    target = {"left": index - 1, "right": index + 1, "first": 0}.get(request.POST.get("direction"), index)
-    target = max(0, min(target, len(order) - 1))
-    order.insert(target, order.pop(index))
     try:
-        services.product_images_reorder(product=product, ordered_ids=order)
+        services.product_images_reorder(product=product, ordered_ids=_moved(order, photo.pk, request))
     except CatalogError as error:
+        if _by_script(request):
+            return HttpResponse(str(error), status=409, content_type="text/plain; charset=utf-8")
         messages.error(request, str(error))
+    if _by_script(request):
+        return HttpResponse(status=204)
     return redirect("catalog:cabinet-product-images", pk=product.pk)
 
 
@@ -213,6 +247,8 @@ def product_options(request, shop, pk, group_pk=None):
     """The product's options, with a form to add one (or to edit the one in the URL)."""
     product = _product(shop, pk)
     group = get_object_or_404(product.option_groups, pk=group_pk) if group_pk else None
+    if group is not None and request.method == "POST" and "direction" in request.POST:
+        return _option_move(request, product, group)
     if group is not None and group.global_option_id:
         messages.info(request, _("«%(name)s» is a global option: edit it here, and every product using it follows.")
                       % {"name": group.name})  # fmt: skip
@@ -237,6 +273,16 @@ def product_options(request, shop, pk, group_pk=None):
         {"shop": shop, "product": product, "group": group, "groups": groups, "form": form, "variants": variants,
          "add_global": AddGlobalOptionForm(product=product)},
     )  # fmt: skip
+
+
+def _option_move(request, product, group):
+    """«Выше» / «Ниже» on the «Опции» tab: the option's own address takes the move, global ones too."""
+    order = list(product.option_groups.values_list("pk", flat=True))
+    try:
+        services.option_groups_reorder(product=product, ordered_ids=_moved(order, group.pk, request))
+    except CatalogError as error:
+        messages.error(request, str(error))
+    return redirect(reverse("catalog:cabinet-product-options", kwargs={"pk": product.pk}) + f"#option-{group.pk}")
 
 
 @seller_required

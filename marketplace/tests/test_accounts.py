@@ -90,7 +90,7 @@ def test_signup_with_a_registered_email_in_any_case_looks_like_a_fresh_one(
 
     # The owner of the address is told someone tried it, and how to get back in.
     (warning,) = [mail for mail in mailoutbox if mail.to == ["d'artagnan@example.com"]]
-    assert warning.subject == "[Lavka] Учетная запись уже существует"
+    assert warning.subject == "[Лавка] Учетная запись уже существует"
     assert "пытались зарегистрировать" in warning.body
     assert "d'artagnan@example.com" in warning.body  # plain text: the address as it is, not escaped
     assert "/accounts/password/reset/" in warning.body

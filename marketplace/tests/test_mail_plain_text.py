@@ -33,7 +33,7 @@ def test_allauth_text_mail_is_not_escaped_but_its_html_part_is(
         response = client.post("/accounts/password/reset/", {"email": "d'artagnan@example.com"})
     assert response.status_code == 302
     (mail,) = mailoutbox
-    assert mail.subject == f"[Lavka] Пароль для {NAME}"
+    assert mail.subject == f"[Лавка] Пароль для {NAME}"
     assert mail.body == f"Здравствуйте, {NAME} <d'artagnan@example.com>!"
     assert mail.alternatives == [("<p>Здравствуйте, Д&#x27;Артаньян &amp; Ко!</p>", "text/html")]
 

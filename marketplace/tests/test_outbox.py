@@ -38,7 +38,7 @@ def test_notify_sends_after_commit_with_text_and_html(mailoutbox, django_capture
     mail = mailoutbox[0]
     assert mail.subject == "Ping for Анна"
     assert mail.to == ["anna@example.com"]
-    assert "Hello, Анна! Sent from Lavka." in mail.body
+    assert "Hello, Анна! Sent from Лавка." in mail.body  # SITE_NAME, the brand
     assert "<b>Анна</b>" in mail.alternatives[0][0]
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.SENT

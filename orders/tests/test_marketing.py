@@ -84,7 +84,7 @@ def test_orders_and_revenue_by_source_with_referral_links(client, shop):
     assert report.orders == 4 and report.revenue == Decimal("4000")
     hosts = {host.host: host.orders for host in report.referral_hosts}
     assert hosts == {"instagram.com": 2, "vk.com": 1}
-    assert "Yandex Organic" in page and "Google AdWords" in page and "instagram.com" in page
+    assert "Яндекс, поиск" in page and "Google, реклама" in page and "instagram.com" in page
     assert "ok.ru" not in page
     assert 'data-testid="source-chart"' in page and "<title" in page
 
@@ -100,7 +100,7 @@ def test_a_source_row_opens_its_orders(client, shop):
     link = f"/cabinet/orders/?source=referral&amp;from={start:%Y-%m-%d}&amp;to={today:%Y-%m-%d}"
     assert link in page
     listed = client.get(link.replace("&amp;", "&")).content.decode()
-    assert mine.number in listed and other.number not in listed and "Referral" in listed
+    assert mine.number in listed and other.number not in listed and "Соцсети и другие сайты" in listed
     by_link = client.get("/cabinet/orders/?source=referral&referrer=https://vk.com/wall-1_2").content.decode()
     assert mine.number in by_link
     assert other.number not in client.get("/cabinet/orders/?source=referral&referrer=https://x.ru/").content.decode()
@@ -159,8 +159,8 @@ def test_csv_export_is_excel_friendly(client, shop):
     assert body.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(body[1:]), delimiter=";"))
     assert rows[0][0] == "Источник"
-    assert ["Referral (переход по ссылке)", "", "1", "0", "1234,50", "100"] in rows
-    assert ["Referral: vk.com", "https://vk.com/wall-1_2", "1", "", "1234,50", ""] in rows
+    assert ["Соцсети и другие сайты", "", "1", "0", "1234,50", "100"] in rows
+    assert ["Соцсети и другие сайты: vk.com", "https://vk.com/wall-1_2", "1", "", "1234,50", ""] in rows
     assert client.get(URL + "export.csv?date_from=bad&date_to=2026-01-01").status_code == 400
 
 

@@ -5,6 +5,7 @@ from datetime import date
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -77,8 +78,20 @@ def orders_cancel_unconfirmed_guest(request, shop):
 
 
 def _order_page(request, shop, order, shipment_form=None, status=200):
+    # The covers come with the items, in one query however many there are.
+    items = list(order.items.select_related("product__cover"))
+    for item in items:
+        product = item.product  # None once the product is deleted: no photo, no link
+        item.photo = product.cover if product is not None else None
+        item.product_url = ""
+        if product is not None:
+            # What buyers see, or the seller's preview while buyers cannot see it.
+            visible = product.is_enabled and not product.is_hidden_by_moderation and shop.is_open_to_buyers
+            item.product_url = (
+                product.get_absolute_url() if visible else reverse("catalog:cabinet-product-preview", args=[product.pk])
+            )
     context = {
-        "shop": shop, "order": order, "items": order.items.all(), "events": order.events.select_related("actor"),
+        "shop": shop, "order": order, "items": items, "events": order.events.select_related("actor"),
         "shipments": order.shipments.prefetch_related("events"),
         "shipment_form": shipment_form or ShipmentForm(order=order),
     }  # fmt: skip

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from shops.views.cabinet import seller_required
 
+from ..attribution import OrderSource
 from ..reports import PeriodForm, Preset, day_bars, marketing_report, source_bars
 
 
@@ -51,7 +52,7 @@ def report_csv(request, shop):
         writer.writerow([row.label, "", row.orders, row.cancelled, _money(row.revenue), row.share])
     for host in result.referral_hosts:
         for url, orders, revenue in host.links:
-            writer.writerow([f"Referral: {host.host}", url, orders, "", _money(revenue), ""])
+            writer.writerow([f"{OrderSource.REFERRAL.label}: {host.host}", url, orders, "", _money(revenue), ""])
     cancelled = sum(row.cancelled for row in result.sources)
     writer.writerow([_("In all"), "", result.orders, cancelled, _money(result.revenue), 100 if result.orders else 0])
     return response

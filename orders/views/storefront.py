@@ -7,7 +7,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseForbidden
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -32,10 +33,11 @@ from ..carriers import client_for
 from ..exceptions import CartError
 from ..forms import CheckoutForm, ReviewForm
 from ..limits import guest_checkout_allowed, guest_checkout_record
-from ..models import Order, Review
+from ..models import Order, OrderItem, OrderStatus, Review
 from ..pricing import groups_priced
 from ..selectors import (
     REVIEW_SORTS,
+    cart_count,
     cart_for,
     order_for_idempotency_key,
     review_distribution,
@@ -68,11 +70,21 @@ def cart_add(request, pk):
         cart = services.cart_open(request=request)
         services.cart_add(cart=cart, product=product, quantity=quantity, choice_ids=choice_ids)
     except CartError as error:
+        if _wants_json(request):  # 200: the toast says why (a 400 would also show as a console error)
+            return JsonResponse({"error": str(error)})
         messages.error(request, str(error))
         return redirect(product.get_absolute_url())
-    messages.success(request, _("«%(title)s» is in your cart.") % {"title": product.title})
+    message = _("«%(title)s» is in your cart.") % {"title": product.title}
+    if _wants_json(request):
+        return JsonResponse({"message": message, "cart_count": cart_count(request)})
+    messages.success(request, message)
     go_to_cart = request.POST.get("next") == reverse("orders:cart")
     return redirect("orders:cart" if go_to_cart else product.get_absolute_url())
+
+
+def _wants_json(request) -> bool:
+    """static/js/product-page.js posts the product form with fetch and shows the answer in a toast."""
+    return request.headers.get("Accept", "").startswith("application/json")
 
 
 def _buyer(request):
@@ -278,11 +290,51 @@ def order_file_groups(request, order):
     return groups(request, order)
 
 
+def _order_steps(order, events, *, files_open: bool) -> list[dict]:
+    """The buyer's progress stepper: Открытый → Оплачен → Отправлен → Получен, or for an order of files
+    only Открытый → Оплачен → «Файлы открыты». The furthest step reached is the current one; a step
+    passed without being reached (shipped unpaid; files open before payment) is «skipped». A cancelled
+    order has no steps: its page says it is cancelled instead."""
+    if order.status == OrderStatus.CANCELLED:
+        return []
+    shipped_at = next((event.created_at for event in events if event.status == OrderStatus.SHIPPED), None)
+    steps = [
+        {"key": "open", "label": OrderStatus.OPEN.label, "date": order.created_at, "reached": True},
+        {"key": "paid", "label": OrderStatus.PAID.label, "date": order.paid_at, "reached": order.paid_at is not None},
+    ]
+    if order.needs_delivery:
+        steps += [
+            {"key": "shipped", "label": OrderStatus.SHIPPED.label, "date": shipped_at,
+             "reached": order.status == OrderStatus.SHIPPED},
+            {"key": "received", "label": _("Received"), "date": order.received_at,
+             "reached": order.received_at is not None},
+        ]  # fmt: skip
+    else:
+        reached = files_open or order.status == OrderStatus.PAID
+        steps.append({"key": "files", "label": _("Files open"), "date": None, "reached": reached})
+    current = max(index for index, step in enumerate(steps) if step["reached"])
+    for index, step in enumerate(steps):
+        if index == current:
+            step["state"] = "current"
+        elif step["reached"]:
+            step["state"] = "done"
+        else:
+            step["state"] = "skipped" if index < current else "todo"
+    return steps
+
+
 def _order_page(request, order, *, review_forms=None, edit_forms=None, status=200):
-    items = list(order.items.select_related("review").prefetch_related("review__photos"))
+    # The covers come in the same query: one for the items however many there are.
+    items = list(order.items.select_related("review", "product__cover").prefetch_related("review__photos"))
     can_review = services.review_can_write(author=request.user, order=order)
     review_forms, edit_forms = review_forms or {}, edit_forms or {}
+    shop_open = order.shop.is_open_to_buyers
     for item in items:
+        product = item.product  # None once the product is deleted: no photo, no link
+        item.photo = product.cover if product is not None else None
+        # Only a product buyers may see is linked: a disabled one would answer «unavailable».
+        visible = product is not None and product.is_enabled and not product.is_hidden_by_moderation and shop_open
+        item.product_url = product.get_absolute_url() if visible else ""
         review = getattr(item, "review", None)
         fresh = ReviewForm(prefix=f"item{item.pk}") if can_review and review is None else None
         item.review_form = review_forms.get(item.pk) or fresh
@@ -292,10 +344,16 @@ def _order_page(request, order, *, review_forms=None, edit_forms=None, status=20
             item.review_edit_form = edit_forms[review.pk]
         elif review is not None and review.author_id == request.user.pk and review.is_editable:
             item.review_edit_form = ReviewForm(review=review, prefix=f"edit{review.pk}")
-    context = {"order": order, "items": items, "events": order.events.all(), "can_review": can_review,
+    events = list(order.events.all())
+    file_groups = order_file_groups(request, order)
+    opened = {group.is_open for group in file_groups}
+    files_state = "open" if opened == {True} else "waiting" if opened == {False} else "some" if opened else ""
+    context = {"order": order, "items": items, "events": events, "can_review": can_review,
                "own_shop": services.review_is_own_shop(author=request.user, order=order),
-               "shipments": order.shipments.prefetch_related("events"),
-               "file_groups": order_file_groups(request, order)}  # fmt: skip
+               "shipments": order.shipments.prefetch_related("events"), "file_groups": file_groups,
+               "steps": _order_steps(order, events, files_open=True in opened), "files_state": files_state,
+               "reviews_to_write": any(item.review_form for item in items),
+               "is_buyer": request.user.is_authenticated and order.buyer_id == request.user.pk}  # fmt: skip
     return render(request, "orders/order_detail.html", context, status=status)
 
 
@@ -396,5 +454,9 @@ def tracking(request, number, pk):
 
 @login_required
 def order_list(request):
-    orders = Order.objects.filter(buyer=request.user).select_related("shop")
+    # Each order shows its items' photos: one more query for the whole list, whatever its length.
+    items = OrderItem.objects.select_related("product__cover").only(
+        "order", "title", "product", "product__cover__image", "product__cover__width", "product__cover__height"
+    )
+    orders = Order.objects.filter(buyer=request.user).select_related("shop").prefetch_related(Prefetch("items", items))
     return render(request, "orders/order_list.html", {"orders": orders})

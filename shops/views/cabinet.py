@@ -5,10 +5,12 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from marketplace.forms import call_service
+from marketplace.richtext import render_markdown
 
 from .. import services
 from ..forms import (
@@ -39,19 +41,37 @@ def seller_required(view):
     return wrapper
 
 
+def _checklist(shop, figures: dict) -> list[dict]:
+    """«Оформите витрину»: what a storefront needs to look complete, each step with its page."""
+    steps = []
+    if "products_on" in figures:  # the catalog's figures (it registers them, and its pages)
+        steps.append({"label": _("Add your first product"), "url": reverse("catalog:cabinet-product-new"),
+                      "done": bool(figures["products_on"] or figures["products_off"])})  # fmt: skip
+    steps += [
+        {"label": _("Upload a logo"), "done": bool(shop.logo), "url": reverse("shops:cabinet-images")},
+        {"label": _("Add a banner"), "done": bool(shop.banner), "url": reverse("shops:cabinet-images")},
+        {"label": _("Tell buyers about yourself"), "done": bool(shop.about), "url": reverse("shops:cabinet-about")},
+        {"label": _("Describe delivery and payment"), "done": shop.has_delivery_info,
+         "url": reverse("shops:cabinet-delivery")},
+        {"label": _("Write the shop's rules"), "done": shop.has_rules, "url": reverse("shops:cabinet-rules")},
+    ]  # fmt: skip
+    return steps
+
+
 @login_required
 def home(request):
     shop = Shop.objects.filter(owner=request.user).select_related("vacation").first()
     if shop is None:
         return redirect("shops:cabinet-open")
-    checklist = [
-        (_("Logo"), bool(shop.logo), "shops:cabinet-images"),
-        (_("Banner"), bool(shop.banner), "shops:cabinet-images"),
-        (_("About us"), bool(shop.about), "shops:cabinet-about"),
-        (_("Delivery and payment"), shop.has_delivery_info, "shops:cabinet-delivery"),
-        (_("Shop rules"), shop.has_rules, "shops:cabinet-rules"),
-    ]
-    return render(request, "shops/cabinet/home.html", {"shop": shop, "checklist": checklist, **overview_for(shop)})
+    figures = overview_for(shop)
+    checklist = _checklist(shop, figures)
+    done = sum(step["done"] for step in checklist)
+    return render(
+        request,
+        "shops/cabinet/home.html",
+        {"shop": shop, "figures": figures, **figures, "checklist": checklist if done < len(checklist) else [],
+         "checklist_done": done},
+    )  # fmt: skip
 
 
 @login_required
@@ -75,7 +95,7 @@ def _profile_section(request, shop, form_class, *, section, title, intro=""):
     """One section of «Профиль магазина»: a ModelForm on the shop, saved by shop_update()."""
     form = form_class(request.POST or None, instance=shop)
     if request.method == "POST" and form.is_valid():
-        if call_service(form, services.shop_update, shop=shop, **form.cleaned_data):
+        if call_service(form, services.shop_update, shop=shop, **form.shop_changes()):
             messages.success(request, _("Saved."))
             return redirect(request.path)
     return render(
@@ -106,7 +126,8 @@ def delivery(request, shop):
 def rules(request, shop):
     return _profile_section(
         request, shop, ShopRulesForm, section="rules", title=_("Shop rules"),
-        intro=_("Shown on your storefront and on every product. In a dispute with a buyer you can rely on them."),
+        intro=_("Shown on your storefront and on every product. In a dispute with a buyer you can rely on them. "
+                "Payment and prepayment terms are written once, in «Delivery and payment»."),
     )  # fmt: skip
 
 
@@ -114,12 +135,22 @@ def rules(request, shop):
 @require_http_methods(["GET", "POST"])
 def about(request, shop):
     form = ShopAboutForm(request.POST or None, instance=shop)
-    if request.method == "POST" and form.is_valid():
+    preview = None
+    if request.method == "POST" and "preview" in request.POST:
+        # «Предпросмотр»: the text as the storefront will show it; nothing is saved. The form is
+        # checked too, so that a phone number in the text is pointed out before «Сохранить».
+        form.is_valid()
+        preview = render_markdown(form.data.get("about", "")[: ShopAboutForm.MAX_PREVIEW])
+        if request.headers.get("HX-Request"):
+            return render(request, "shops/cabinet/_about_preview.html", {"preview": preview, "form": form})
+    elif request.method == "POST" and form.is_valid():
         if call_service(form, services.shop_update, shop=shop, about=form.cleaned_data["about"]):
             messages.success(request, _("Saved."))
             return redirect("shops:cabinet-about")
     image_form = AboutImageForm()
-    return render(request, "shops/cabinet/about.html", {"shop": shop, "form": form, "image_form": image_form})
+    return render(
+        request, "shops/cabinet/about.html", {"shop": shop, "form": form, "image_form": image_form, "preview": preview}
+    )
 
 
 @seller_required
@@ -149,8 +180,17 @@ def about_image_delete(request, shop, pk):
 def images(request, shop):
     form = ShopImagesForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        if call_service(form, services.shop_set_images, shop=shop, **form.cleaned_data):
-            messages.success(request, _("Saved."))
+        if call_service(form, services.shop_set_images, shop=shop, **form.images()):
+            if form.logo_cropped_from:
+                width, height = form.logo_cropped_from
+                messages.success(
+                    request,
+                    _("Saved. The logo was %(width)d×%(height)d pixels, so it was cut to a square: see how it "
+                      "looks below. To keep another part, upload it again and choose which.")
+                    % {"width": width, "height": height},
+                )  # fmt: skip
+            else:
+                messages.success(request, _("Saved."))
             return redirect("shops:cabinet-images")
     return render(request, "shops/cabinet/images.html", {"shop": shop, "form": form, "section": "images"})
 

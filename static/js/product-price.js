@@ -2,7 +2,7 @@
 // (seed 001: «покупатель будет видеть, как меняется цена»). The rules are catalog/pricing.py's,
 // in whole kopecks: a % is taken off the unit price and rounded half up; a rubles tier
 // «N pieces for T ₽» costs T + options × N for its N pieces. Without JavaScript the server's
-// prices (without options) stay on the page.
+// prices (without options) stay on the page. The phones' sticky bar shows the same price.
 document.addEventListener("DOMContentLoaded", () => {
   const block = document.querySelector(".js-product-price");
   const form = document.getElementById("add-to-cart");
@@ -46,9 +46,12 @@ document.addEventListener("DOMContentLoaded", () => {
     const delta = optionsDelta();
     const base = Math.max(0, price + delta);
     const unit = lineTotal(base, delta, 1, null);
-    block.querySelector("[data-role=price]").textContent = rub(unit);
-    const old = block.querySelector("[data-role=price-old]");
-    if (old) old.textContent = rub(base);
+    document.querySelectorAll("[data-role=price], [data-role=bar-price]").forEach((shown) => {
+      shown.textContent = rub(unit);
+    });
+    document.querySelectorAll("[data-role=price-old], [data-role=bar-price-old]").forEach((old) => {
+      old.textContent = rub(base);
+    });
     document.querySelectorAll(".wholesale .js-tier").forEach((row) => {
       const qty = parseInt(row.dataset.qty, 10);
       const tier = row.dataset.kind ? { kind: row.dataset.kind, value: row.dataset.value, qty } : null;
