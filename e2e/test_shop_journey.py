@@ -53,6 +53,7 @@ def test_open_a_shop_and_make_the_storefront_complete(live_server, page, screens
     expect(page.get_by_text("Сохранено.")).to_be_visible()
 
     cabinet_nav.get_by_role("link", name="Логотип и баннер").click()
+    page.wait_for_load_state()  # the crop preview's script is attached once the page has loaded
     # A logo that is not square is offered a crop (see e2e/test_cabinet_look.py); this one is square.
     page.get_by_label("Логотип", exact=True).set_input_files(make_image(tmp_path / "wide.png", (640, 480), "#3b6e8f"))
     expect(page.get_by_test_id("logo-crop-preview")).to_be_visible()

@@ -49,7 +49,7 @@
     hide(); // until a picture that needs it is chosen
     const keep = () => (radios.find((radio) => radio.checked) || { value: "center" }).value;
     radios.forEach((radio) => radio.addEventListener("change", () => { crop.dataset.keep = keep(); }));
-    input.addEventListener("change", () => {
+    const previewChosen = () => {
       if (objectUrl) URL.revokeObjectURL(objectUrl);
       objectUrl = null;
       hide();
@@ -75,7 +75,10 @@
         crop.hidden = false;
       };
       probe.src = objectUrl;
-    });
+    };
+    input.addEventListener("change", previewChosen);
+    // A file chosen before this script ran (a fast hand, or a slow page) is previewed too.
+    if (input.files && input.files.length) previewChosen();
   });
 
   // Create page: the chosen photos as small pictures, the first marked as the cover.
