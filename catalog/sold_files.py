@@ -7,6 +7,7 @@ folder uploaded as several files is stored part by part and packed into one zip 
 (``digital_folder_pack``), never in memory; until then the folder shows «готовится».
 """
 
+import logging
 import os
 import tempfile
 from collections.abc import Sequence
@@ -21,6 +22,8 @@ from marketplace.pagecache import bump_generation
 from . import attachments, digital
 from .exceptions import CatalogError
 from .models import DigitalFile, DigitalFileKind, DigitalFolderPart, PreviewImage, Product
+
+logger = logging.getLogger(__name__)
 
 MAX_SOLD_FILES = 20
 MAX_PREVIEWS = 10
@@ -137,9 +140,15 @@ def _is_zip(upload) -> bool:
 
 
 def _pack_later(folder_id: int) -> None:
+    """Hand the packing to a worker; with the broker unreachable, pack here rather than leave the
+    folder «упаковывается» for ever (the packing is idempotent, a late task finds it done)."""
     from .tasks import digital_folder_pack_task
 
-    digital_folder_pack_task.delay(folder_id)
+    try:
+        digital_folder_pack_task.delay(folder_id)
+    except Exception:  # noqa: BLE001 - kombu/redis raise several kinds when the broker is down
+        logger.warning("Broker unreachable: packing folder %s in the request", folder_id, exc_info=True)
+        digital_folder_pack(folder_id=folder_id)
 
 
 def digital_folder_pack(*, folder_id: int) -> DigitalFile | None:
