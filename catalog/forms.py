@@ -14,7 +14,7 @@ from marketplace.images import ImageSpec, check_upload_size, clean_images
 from marketplace.text_rules import validate_no_contacts
 from shops.models import Collection
 
-from . import digital
+from . import attachments, digital
 from .models import (
     Attachment,
     Availability,
@@ -507,7 +507,7 @@ class SoldFolderForm(forms.Form):
 
     def clean_files(self):
         uploads = self.cleaned_data["files"]
-        if len(uploads) == 1 and uploads[0].name.lower().endswith(".zip"):
+        if len(uploads) == 1 and attachments.extension_of(uploads[0].name) == "zip":  # as sold_folder_add decides
             digital.check_sold_file(uploads[0])
         else:
             digital.check_folder(uploads)

@@ -99,7 +99,7 @@ def sold_folder_add(*, product: Product, title: str, uploads: Sequence) -> Digit
     if not title:
         raise CatalogError(_("Name the folder: buyers see this name."))
     position = _next_position(product.digital_files)
-    if len(uploads) == 1 and _is_zip(uploads[0]) and attachments.extension_of(uploads[0].name) == "zip":
+    if len(uploads) == 1 and attachments.extension_of(uploads[0].name) == "zip":  # checked as a zip below
         upload = uploads[0]
         entries = digital.check_sold_file(upload)
         folder = DigitalFile(product=product, title=title, kind=DigitalFileKind.FOLDER, size=upload.size,
@@ -130,13 +130,6 @@ def download_name(sold: DigitalFile) -> str:
 def content_type(sold: DigitalFile) -> str:
     """Only catalog.attachments' harmless types keep their own; anything else is application/octet-stream."""
     return attachments.content_type_for(sold.file.name)
-
-
-def _is_zip(upload) -> bool:
-    upload.seek(0)
-    head = upload.read(4)
-    upload.seek(0)
-    return head == b"PK\x03\x04"
 
 
 def _pack_later(folder_id: int) -> None:

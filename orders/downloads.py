@@ -55,10 +55,6 @@ def open_items_count(order: Order) -> int:
     return sum(item_open(order, item) for item in order.items.all() if item.is_digital)
 
 
-def order_opens_files(order: Order) -> bool:
-    return open_items_count(order) > 0
-
-
 def _open_order_items(orders) -> Q:
     """Order items whose files are open, among ``orders`` (a queryset)."""
     return (
