@@ -34,6 +34,7 @@ def _isolated_services(request, settings, tmp_path_factory):
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": request.node.nodeid},
         "imagekit": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+        "template_fragments": {"BACKEND": "marketplace.cache.PrefetchedCache", "OPTIONS": {"TARGET": "default"}},
     }
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = True

@@ -86,6 +86,10 @@ class Activation(models.TextChoices):
     MANUAL = "manual", _("Manually, after I confirm the payment")
 
 
+# The part of ProductQuerySet.visible() that is the product's own: the listing indexes' condition.
+LISTED = Q(is_enabled=True, is_hidden_by_moderation=False)
+
+
 class ProductQuerySet(models.QuerySet):
     def visible(self):
         """The single definition of "a buyer may see and buy this" (DESIGN.md)."""
@@ -171,16 +175,21 @@ class Product(models.Model):
         verbose_name = _("product")
         verbose_name_plural = _("products")
         ordering = ["-created_at"]
+        # One index per catalog sort (catalog/filters.py SORTS), in exactly its order with the
+        # tie-breaker, on the products' own part of visible(): a page is then the first rows of
+        # an index scan (the shop's state is checked on those rows only), whatever the catalog's size.
         indexes = [
-            models.Index(fields=["-created_at"], name="product_new_idx", condition=Q(is_enabled=True)),
-            models.Index(fields=["sale_price"], name="product_price_idx", condition=Q(is_enabled=True)),
-            models.Index(fields=["-popularity"], name="product_popular_idx", condition=Q(is_enabled=True)),
-            models.Index(fields=["category", "-created_at"], name="product_category_idx"),
-            models.Index(fields=["shop", "-created_at"], name="product_shop_idx"),
+            models.Index(fields=["-created_at", "-id"], name="listing_new_idx", condition=LISTED),
+            models.Index(fields=["sale_price", "id"], name="listing_price_idx", condition=LISTED),
+            models.Index(fields=["-popularity", "-id"], name="listing_popular_idx", condition=LISTED),
+            models.Index(fields=["-discount_percent", "-created_at"], name="listing_discount_idx", condition=LISTED),
+            models.Index(fields=["category", "-created_at", "-id"], name="listing_category_idx", condition=LISTED),
+            models.Index(fields=["category", "sale_price", "id"], name="listing_category_price_idx", condition=LISTED),
+            # The storefront (visible products) and the cabinet's table (all of them), newest first.
+            models.Index(fields=["shop", "-created_at", "-id"], name="product_shop_new_idx"),
             models.Index(fields=["is_new"], name="product_label_new_idx", condition=Q(is_new=True)),
             models.Index(fields=["is_hit"], name="product_label_hit_idx", condition=Q(is_hit=True)),
             models.Index(fields=["free_shipping"], name="product_free_ship_idx", condition=Q(free_shipping=True)),
-            models.Index(fields=["discount_percent"], name="product_discount_idx", condition=Q(discount_percent__gt=0)),
             models.Index(fields=["-created_at"], name="product_digital_idx", condition=Q(is_digital=True)),
         ]
         constraints = [

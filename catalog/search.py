@@ -35,7 +35,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Case, Q, Value, When
 
-from marketplace.pagecache import GENERATION_KEY
+from marketplace.pagecache import generation
 
 PREFIX_MIN = 4  # a shorter stem matches whole tokens only («ча» is not a prefix search)
 MAX_WORDS = 8
@@ -230,7 +230,7 @@ def relevance(text: str) -> list:
 def vocabulary() -> tuple[dict[str, list[str]], list[str]]:
     """Known words by first letter and their sorted index tokens, from the titles of the most
     popular products and the shop and category names; cached until the catalog changes."""
-    key = f"search-vocabulary:{cache.get(GENERATION_KEY) or 0}"
+    key = f"search-vocabulary:{generation()}"
     found = cache.get(key)
     if found is None:
         from shops.models import Shop

@@ -14,7 +14,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from marketplace.money import format_rub, percent_of, to_money
-from marketplace.pagecache import bump_generation
+from marketplace.pagecache import bump_generation_on_commit
 from marketplace.text_hooks import text_saved
 from shops.models import Collection, Shop
 
@@ -52,7 +52,7 @@ PRODUCT_FIELDS = {
 
 def _catalog_changed() -> None:
     """Cached anonymous pages show the change as soon as it is committed."""
-    transaction.on_commit(bump_generation)
+    bump_generation_on_commit()
 
 
 def _touch(product: Product) -> None:

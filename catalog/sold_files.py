@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace.pagecache import bump_generation
+from marketplace.pagecache import bump_generation_on_commit
 
 from . import attachments, digital
 from .exceptions import CatalogError
@@ -32,7 +32,7 @@ MAX_PREVIEWS = 10
 def _changed(product: Product) -> None:
     """The product page shows sold files' names and previews: its cached parts are stale."""
     Product.objects.filter(pk=product.pk).update(updated_at=timezone.now())
-    transaction.on_commit(bump_generation)
+    bump_generation_on_commit()
 
 
 def _check_digital(product: Product) -> None:

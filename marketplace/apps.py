@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class MarketplaceConfig(AppConfig):
     name = "marketplace"
     verbose_name = _("Marketplace")
+
+    def ready(self):
+        from django.contrib.auth import get_user_model
+
+        from .auth import connect_signals
+
+        connect_signals(get_user_model())

@@ -1,7 +1,9 @@
 """Template context shared by every page (header, footer)."""
 
 from django.conf import settings
+from django.utils import timezone
 
 
 def site(request):
-    return {"SITE_NAME": settings.SITE_NAME, "LANGUAGES": settings.LANGUAGES}
+    # CURRENT_YEAR: the footer's «©» line, also a key of its memoized fragment.
+    return {"SITE_NAME": settings.SITE_NAME, "LANGUAGES": settings.LANGUAGES, "CURRENT_YEAR": timezone.localdate().year}

@@ -58,7 +58,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_seller(self) -> bool:
-        """Owns a shop (the reverse side of shops.Shop.owner; no upward import)."""
+        """Owns a shop (the reverse side of shops.Shop.owner; no upward import). An account read
+        from the cache knows it without a query (marketplace.auth)."""
+        known = self.__dict__.get("_is_seller")
+        if known is not None:
+            return known
         return getattr(self, "shop", None) is not None
 
     def get_short_name(self):

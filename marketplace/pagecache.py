@@ -11,9 +11,18 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponse
 
+from . import personal
+
 GENERATION_KEY = "pagecache:generation"
+personal.register_shared("generation", GENERATION_KEY)
+
+
+def generation() -> int:
+    """The catalog's generation (read with a signed-in visitor's session, marketplace.personal)."""
+    return personal.get_shared("generation") or 0
 
 
 def bump_generation() -> None:
@@ -22,6 +31,15 @@ def bump_generation() -> None:
         cache.incr(GENERATION_KEY)
     except ValueError:
         cache.set(GENERATION_KEY, 1, None)
+    personal.forget_shared("generation")
+
+
+def bump_generation_on_commit(sender=None, **kwargs) -> None:
+    """After a catalog write: bumped now (this request and tests see the change) and again once
+    committed (a page cached from the old rows in between is forgotten). Also a signal receiver,
+    so the admin's edits count too."""
+    bump_generation()
+    transaction.on_commit(bump_generation)
 
 
 def _cacheable(request) -> bool:
@@ -33,16 +51,35 @@ def _cacheable(request) -> bool:
     )
 
 
+_seen = {"generation": None}  # the generation this process saw last
+
+
+def _key(generation_value, page: str) -> str:
+    return f"pagecache:{generation_value or 0}:{page}"
+
+
+def _read(page: str):
+    """(key, cached page or None) in one round trip while the generation stays what this process
+    saw last: the generation and the page under it are asked together."""
+    last = _seen["generation"]
+    guess = _key(last, page)
+    found = cache.get_many([GENERATION_KEY, guess])
+    current = found.get(GENERATION_KEY)
+    _seen["generation"] = current
+    if current == last:
+        return guess, found.get(guess)
+    key = _key(current, page)
+    return key, cache.get(key)
+
+
 def cache_for_anonymous(timeout: int = 120):
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if not _cacheable(request):
                 return view(request, *args, **kwargs)
-            generation = cache.get(GENERATION_KEY) or 0
             digest = hashlib.sha1(request.get_full_path().encode()).hexdigest()
-            key = f"pagecache:{generation}:{request.LANGUAGE_CODE}:{digest}"
-            hit = cache.get(key)
+            key, hit = _read(f"{request.LANGUAGE_CODE}:{digest}")
             if hit is not None:
                 content, content_type = hit
                 response = HttpResponse(content, content_type=content_type)

@@ -70,10 +70,10 @@ MIDDLEWARE = [
     "marketplace.middleware.RussianByDefaultLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "marketplace.auth.CachedAuthenticationMiddleware",
+    "marketplace.middleware.LazyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "marketplace.middleware.CachedCSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "orders.attribution.AttributionMiddleware",
     # Last, as django-axes asks, so it sees the outcome of every log-in.
@@ -119,6 +119,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Without persistent connections a simple page costs ~3x on PostgreSQL.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Parameters bound by the server, so psycopg prepares the queries a page repeats (their plans
+    # are made once per connection, not on every request). Off behind a pooler that cannot keep
+    # prepared statements (PgBouncer older than 1.21 in transaction mode).
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env.bool(
+        "DB_SERVER_SIDE_BINDING", default=False
+    )
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str("TEST_DATABASE_NAME", default=None)
 else:
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20})
@@ -147,7 +153,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "lavka"}}
 
 # Sessions live in the database with a cache in front, so they survive a Redis outage.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "marketplace.sessions"
 
 # --- Celery -----------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
@@ -380,6 +386,13 @@ IMAGEKIT_CACHEFILE_DIR = "cache"
 # imagekit would remember "this thumbnail exists" in the cache forever; with thumbnails made
 # only on upload, asking the storage then is cheap and never wrong.
 CACHES["imagekit"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+# A catalog page's rows (which products, in which order) are kept this long under the catalog's
+# generation, like its count; 0 asks the database on every request (bench/growth.py does, to
+# measure the queries themselves).
+LISTING_ROWS_SECONDS = env.int("LISTING_ROWS_SECONDS", default=60)
+# {% cache %} fragments: the default cache, read ahead in one round trip where a view knows the
+# keys (marketplace.cache.PrefetchedCache).
+CACHES["template_fragments"] = {"BACKEND": "marketplace.cache.PrefetchedCache", "OPTIONS": {"TARGET": "default"}}
 IMAGEKIT_CACHE_BACKEND = "imagekit"
 
 # Upload limits: requests and single files (images have their own, stricter check).

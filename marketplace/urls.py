@@ -14,12 +14,14 @@ urlpatterns = [
     path("rules/", rules, name="rules"),
     path("ping/", ping, name="ping"),
     path("accounts/profile/", profile, name="profile"),
-    path("", include("moderation.urls")),
-    path("cabinet/", include("shops.urls")),
-    path("", include("referrals.urls")),
+    # The buyer's pages first: URLs are tried in order (bench/README.md). Each address belongs
+    # to one app, which marketplace/tests/test_urls_order.py checks.
+    path("", include("catalog.urls")),
     path("", include("orders.urls")),
     path("", include("messaging.urls")),
-    path("", include("catalog.urls")),
+    path("", include("referrals.urls")),
+    path("", include("moderation.urls")),
+    path("cabinet/", include("shops.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/<str:code>/", switch_language, name="switch-language"),
     path("admin/", admin.site.urls),

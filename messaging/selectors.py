@@ -2,12 +2,11 @@
 its buyer or its shop (anything else is a 404, the same as a conversation that does not exist)."""
 
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Count, Exists, Func, IntegerField, OuterRef, Q, Subquery, Window
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from marketplace import personal
 from orders.models import Order
 from referrals.invitations import first_name, invitations_for
 from referrals.models import Invitation
@@ -22,6 +21,11 @@ UNREAD_CACHE_SECONDS = 300
 
 def unread_cache_key(user_id: int) -> str:
     return f"messaging:unread:{user_id}"
+
+
+# Read with the session in one round trip (marketplace.personal).
+UNREAD = "unread"
+personal.register(UNREAD, unread_cache_key)
 
 
 def _count(queryset):
@@ -40,21 +44,19 @@ def unread_count_for_user(user) -> int:
     invitations = Invitation.objects.filter(recipient=user, read_at__isnull=True)
     counts = get_user_model().objects.filter(pk=user.pk).values_list(_count(messages), _count(invitations)).first()
     count = sum(counts) if counts else 0
-    cache.set(unread_cache_key(user.pk), count, UNREAD_CACHE_SECONDS)
+    personal.put(user.pk, UNREAD, count, UNREAD_CACHE_SECONDS)
     return count
 
 
 def unread_forget_users(user_ids) -> None:
     """These people's header counts changed (an invitation arrived or was read): drop the cached
     figures once committed. services.unread_forget does the same for the two sides of a conversation."""
-    keys = [unread_cache_key(pk) for pk in user_ids]
-    if keys:
-        transaction.on_commit(lambda: cache.delete_many(keys))
+    personal.forget(user_ids, UNREAD)
 
 
 def unread_count_cached(user) -> int | None:
     """The header's figure without touching the database; None when not known (the badge then asks)."""
-    return cache.get(unread_cache_key(user.pk))
+    return personal.get(user.pk, UNREAD)
 
 
 def unread_count_for_shop(shop) -> int:

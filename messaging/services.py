@@ -9,7 +9,6 @@ from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -19,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from marketplace import personal
 from marketplace.images import ImageSpec, check_upload_size, clean_image
 from marketplace.notifications import notify, site_url
 from orders.models import Order
@@ -38,7 +38,7 @@ from .models import (
     ShopMessaging,
     Side,
 )
-from .selectors import unread_cache_key
+from .selectors import UNREAD
 
 ATTACHMENT_SPEC = ImageSpec(max_width=2000, max_height=2000)
 PLACEHOLDERS = ("{номер}", "{number}")
@@ -267,8 +267,7 @@ def _message_store(*, conversation, author, side, text, order, product, attachme
 
 def unread_forget(conversation: Conversation) -> None:
     """Both sides' header counts changed: drop the cached figures once the change is committed."""
-    keys = [unread_cache_key(conversation.buyer_id), unread_cache_key(conversation.shop.owner_id)]
-    transaction.on_commit(partial(cache.delete_many, keys))
+    personal.forget([conversation.buyer_id, conversation.shop.owner_id], UNREAD)
 
 
 @transaction.atomic

@@ -13,6 +13,13 @@ class OrdersConfig(AppConfig):
 
         user_logged_in.connect(merge_guest_cart, dispatch_uid="orders.merge_guest_cart")
 
+        from django.db.models.signals import post_delete
+
+        from .models import Cart
+        from .signals import cart_deleted
+
+        post_delete.connect(cart_deleted, sender=Cart, dispatch_uid="orders.cart_deleted")
+
         from shops.overview import register_overview
 
         from .selectors import overview_figures

@@ -1,8 +1,9 @@
 """Where a visit came from (seed 001 «Откуда заказ»): kept in a signed cookie, stored on orders.
 
 A cookie rather than the session: anonymous catalog pages stay cacheable, and the source
-survives log-in. The landing source is recorded on the first visit and replaced when the
-visitor arrives again from an ad, a search engine or another site.
+survives log-in. The source is recorded when a visit lands on a page from an ad, a search
+engine or another site, and replaced when the visitor arrives again from one; a direct visit
+sets nothing (no cookie is «Прямой заход»), so most requests pay no signing.
 """
 
 from urllib.parse import urlsplit
@@ -55,10 +56,12 @@ class AttributionMiddleware:
         response = self.get_response(request)
         if request.method != "GET" or request.path.startswith(("/static/", "/media/", "/admin/")):
             return response
+        if not (response.get("Content-Type", "").startswith("text/html") or response.status_code in (301, 302)):
+            return response  # a visit lands on a page; files, JSON and health checks say nothing
         found = classify(params=request.GET, referrer=request.headers.get("Referer", ""), own_host=request.get_host())
-        if found is None and COOKIE in request.COOKIES:
-            return response
-        source, referrer = found or (OrderSource.DIRECT, "")
+        if found is None:
+            return response  # a direct or internal visit: no cookie already means «Прямой заход»
+        source, referrer = found
         response.set_signed_cookie(
             COOKIE, f"{source}|{referrer[:300]}", max_age=MAX_AGE, httponly=True, samesite="Lax",
             secure=request.is_secure(),

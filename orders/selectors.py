@@ -5,13 +5,17 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import partial
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from catalog.models import OptionChoice, WholesaleTier
 from catalog.pricing import LinePrice, price_line
+from marketplace import personal
 from marketplace.money import ZERO
 from marketplace.workdays import add_workdays
 from referrals.selectors import offers_active_for
@@ -29,15 +33,46 @@ def cart_for(request) -> Cart | None:
     return Cart.objects.filter(pk=cart_id, user__isnull=True).first() if cart_id else None
 
 
+# The header's count, kept in the cache (read with the session for a signed-in buyer) and
+# dropped by orders.signals whenever a line or a cart changes.
+CART_PIECES = "cart"
+CART_PIECES_SECONDS = 3600
+personal.register(CART_PIECES, lambda user_id: f"orders:cart-pieces:user:{user_id}")
+
+
+def guest_cart_pieces_key(cart_id) -> str:
+    return f"orders:cart-pieces:cart:{cart_id}"
+
+
 def cart_count(request) -> int:
-    """Pieces in the cart, for the header; no query for a visitor without a session."""
+    """Pieces in the cart, for the header; no query for a visitor without a session, and none
+    while the cache knows the figure."""
     if request.user.is_authenticated:
-        lines = CartLine.objects.filter(cart__user=request.user)
-    elif request.session.get(SESSION_KEY):
-        lines = CartLine.objects.filter(cart_id=request.session[SESSION_KEY], cart__user__isnull=True)
-    else:
+        count = personal.get(request.user.pk, CART_PIECES)
+        if count is None:
+            count = CartLine.objects.filter(cart__user=request.user).aggregate(pieces=Sum("quantity"))["pieces"] or 0
+            personal.put(request.user.pk, CART_PIECES, count, CART_PIECES_SECONDS)
+        return count
+    cart_id = request.session.get(SESSION_KEY)
+    if not cart_id:
         return 0
-    return lines.aggregate(pieces=Sum("quantity"))["pieces"] or 0
+    key = guest_cart_pieces_key(cart_id)
+    count = cache.get(key)
+    if count is None:
+        lines = CartLine.objects.filter(cart_id=cart_id, cart__user__isnull=True)
+        count = lines.aggregate(pieces=Sum("quantity"))["pieces"] or 0
+        cache.set(key, count, CART_PIECES_SECONDS)
+    return count
+
+
+def cart_pieces_forget(cart: Cart) -> None:
+    """This cart's lines changed (the services call it): its header count is read from the
+    database next time, for the guest and for the account alike."""
+    key = guest_cart_pieces_key(cart.pk)
+    cache.delete(key)
+    transaction.on_commit(partial(cache.delete, key))
+    if cart.user_id is not None:
+        personal.forget([cart.user_id], CART_PIECES)
 
 
 def overview_figures(shop) -> dict:

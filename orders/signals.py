@@ -1,7 +1,7 @@
 """Signal receivers of the orders app: thin wrappers that call services."""
 
 from .models import Cart
-from .selectors import SESSION_KEY
+from .selectors import SESSION_KEY, cart_pieces_forget
 from .services import cart_merge
 
 
@@ -13,3 +13,8 @@ def merge_guest_cart(sender, request, user, **kwargs):
     guest_cart = Cart.objects.filter(pk=cart_id, user__isnull=True).first() if cart_id else None
     if guest_cart is not None:
         cart_merge(source=guest_cart, target=Cart.objects.get_or_create(user=user)[0])
+
+
+def cart_deleted(sender, instance, **kwargs):
+    """A cart removed with its account: nothing cached may still count it."""
+    cart_pieces_forget(instance)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.models import User
-from marketplace.pagecache import bump_generation
+from marketplace.pagecache import bump_generation_on_commit
 from marketplace.richtext import render_markdown
 from marketplace.text_hooks import text_saved
 
@@ -44,7 +44,7 @@ def shop_open(*, owner: User, name: str, slug: str, city: str, tagline: str = ""
 @transaction.atomic
 def shop_update(*, shop: Shop, **changes) -> Shop:
     """Save profile fields edited in the cabinet; «О нас» is rendered to safe HTML here."""
-    transaction.on_commit(bump_generation)
+    bump_generation_on_commit()
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
@@ -83,7 +83,7 @@ def shop_renamed(*, shop: Shop) -> None:
 @transaction.atomic
 def shop_set_images(*, shop: Shop, logo=None, banner=None, remove_logo=False, remove_banner=False) -> Shop:
     """Replace or remove the logo and banner (files already checked by marketplace.images)."""
-    transaction.on_commit(bump_generation)
+    bump_generation_on_commit()
     old_files = []
     for field, new, remove in (("logo", logo, remove_logo), ("banner", banner, remove_banner)):
         current = getattr(shop, field)
@@ -114,7 +114,7 @@ def shop_set_contact_methods(*, shop: Shop, methods: list[str]) -> Shop:
 @transaction.atomic
 def vacation_set(*, shop: Shop, message: str, starts_on: date, ends_on: date, allow_cart: bool) -> Vacation:
     """Create or change the shop's vacation."""
-    transaction.on_commit(bump_generation)
+    bump_generation_on_commit()
     if ends_on < starts_on:
         raise ShopError(_("The vacation cannot end before it starts."))
     if ends_on < timezone.localdate():
@@ -128,7 +128,7 @@ def vacation_set(*, shop: Shop, message: str, starts_on: date, ends_on: date, al
 @transaction.atomic
 def vacation_end(*, shop: Shop) -> None:
     """Back from vacation now."""
-    transaction.on_commit(bump_generation)
+    bump_generation_on_commit()
     Vacation.objects.filter(shop=shop).delete()
 
 
@@ -154,7 +154,7 @@ def about_image_delete(*, about_image: AboutImage) -> None:
 def collection_save(*, shop: Shop, collection: Collection | None = None, name: str, cover=None,
                     remove_cover: bool = False, position: int | None = None) -> Collection:  # fmt: skip
     """Create a collection of the shop, or change one."""
-    transaction.on_commit(bump_generation)
+    bump_generation_on_commit()
     # Compared in Python: SQLite folds only ASCII case, and «Вигвамы» must clash with «вигвамы».
     others = shop.collections.exclude(pk=getattr(collection, "pk", None)).values_list("name", flat=True)
     if name.casefold() in {other.casefold() for other in others}:
@@ -182,9 +182,8 @@ def collection_save(*, shop: Shop, collection: Collection | None = None, name: s
 
 @transaction.atomic
 def collection_delete(*, collection: Collection) -> None:
-    transaction.on_commit(bump_generation)
+    bump_generation_on_commit()
     cover = (collection.cover.storage, collection.cover.name) if collection.cover else None
     collection.delete()
     if cover:
         transaction.on_commit(lambda: cover[0].delete(cover[1]))
-

@@ -5,8 +5,8 @@ the cards come from the cache. A card's key holds everything it shows that can c
 (the product's and shop's update times, the cover, the labels, the shop's vacation in
 force today; a new review bumps the product's update time), so a stale card is never
 served. The cached card is the same for everyone: the heart (liked or not, or a link to
-log in) is personal, so it is put into the card's slot after the cache, with one query
-per grid for the person's likes. Given a queryset, only the key columns are read first
+log in) is personal, so it is put into the card's slot after the cache (the person's likes
+come from the cache too, catalog.selectors.liked_among). Given a queryset, only the key columns are read first
 (the vacation's dates by a join), and whole products are loaded just for the cards the
 cache does not have.
 """
@@ -14,16 +14,18 @@ cache does not have.
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.signals import setting_changed
 from django.db.models import QuerySet
+from django.dispatch import receiver
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils import timezone
-from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from catalog.models import CARD_FIELDS, ProductLike
+from catalog.models import CARD_FIELDS
+from catalog.selectors import liked_among
 
 register = template.Library()
 CARD_TTL = 6 * 3600
@@ -48,12 +50,35 @@ def _away_until(starts_on, ends_on, today):
     return ends_on if starts_on and starts_on <= today <= ends_on else None
 
 
+class KeptRows:
+    """A grid's queryset whose key columns are kept in the cache under ``key`` (which must change
+    whenever the rows may: it carries the catalog's generation), so a grid costs no query at all
+    while its cards are cached."""
+
+    SECONDS = 3600
+
+    def __init__(self, queryset, key: str, seconds: int | None = None):
+        self.queryset, self.key, self.model = queryset, key, queryset.model
+        self.seconds = seconds or self.SECONDS
+
+    def key_rows(self) -> list[tuple]:
+        parts = caches["template_fragments"]  # the view may have read it ahead (marketplace.cache)
+        rows = parts.get(self.key)
+        if rows is None:
+            rows = list(self.queryset.values_list(*KEY_FIELDS, *VACATION_FIELDS))
+            parts.set(self.key, rows, self.seconds)
+        return rows
+
+
 def _rows(products):
     today = timezone.localdate()
-    if isinstance(products, QuerySet):
-        rows = [
-            (*row[:-2], _away_until(*row[-2:], today)) for row in products.values_list(*KEY_FIELDS, *VACATION_FIELDS)
-        ]
+    if isinstance(products, QuerySet | KeptRows):
+        found = (
+            products.key_rows()
+            if isinstance(products, KeptRows)
+            else products.values_list(*KEY_FIELDS, *VACATION_FIELDS)
+        )
+        rows = [(*row[:-2], _away_until(*row[-2:], today)) for row in found]
         return rows, None
     objects = list(products)
     rows = []
@@ -78,21 +103,59 @@ def _load_ratings(objects, pks) -> None:
         product.rating_avg, product.review_count = ratings.get(product.pk, (None, 0))
 
 
+# Stand for the product's id and the form token in a heart rendered once per web process.
+PK_STANDIN = "987654321987"
+TOKEN_STANDIN = "csrf-token-stand-in-8f3b"
+_hearts: dict = {}
+
+
+def _heart(language: str, state: str) -> str:
+    """The card's heart, "guest", "liked" or "not-liked", with stand-ins for the id and token."""
+    key = (language, state)
+    html = _hearts.get(key)
+    if html is None:
+        context = {"product": {"pk": int(PK_STANDIN)}, "variant": "card"}
+        if state == "guest":
+            context["guest"] = True
+        else:
+            context.update(liked=state == "liked", csrf_token=TOKEN_STANDIN)
+        html = _hearts[key] = get_template("catalog/includes/like_button.html").render(context)
+    return html
+
+
+@receiver(setting_changed)
+def _forget_hearts(**kwargs):
+    _hearts.clear()
+
+
 def _like_renderer(context, pks):
-    """A function giving the heart of a card for the person looking: one query for the grid.
-    A guest's heart leads to the log-in page and then to the product (the grid may be a fragment
-    fetched by a script, whose own address is no page to come back to)."""
+    """A function giving the heart of a card for the person looking. The liked products come from
+    the cache (catalog.selectors.liked_among); each kind of heart is rendered once per process with
+    stand-ins, then given each card's id and the person's form token. A guest's heart leads to the
+    log-in page and then to the product (the grid may be a fragment fetched by a script, whose own
+    address is no page to come back to)."""
     request = context.get("request")
     if request is None or not hasattr(request, "user"):
         return lambda pk: ""
-    like_template = get_template("catalog/includes/like_button.html")
+    language = get_language()
     if not request.user.is_authenticated:
-        return lambda pk: like_template.render({"product": {"pk": pk}, "variant": "card", "guest": True})
-    liked = set(ProductLike.objects.filter(user=request.user, product_id__in=pks).values_list("product_id", flat=True))
+        guest = _heart(language, "guest")
+        return lambda pk: guest.replace(PK_STANDIN, str(pk))
+    liked = liked_among(request.user, pks)
     token = get_token(request)
-    return lambda pk: like_template.render(
-        {"product": {"pk": pk}, "liked": pk in liked, "variant": "card", "csrf_token": token}
-    )
+    hearts = {state: _heart(language, "liked" if state else "not-liked").replace(TOKEN_STANDIN, token)
+              for state in (True, False)}  # fmt: skip
+    return lambda pk: hearts[pk in liked].replace(PK_STANDIN, str(pk))
+
+
+def card_keys(rows) -> list[str]:
+    language = get_language()
+    return [card_key(language, *row) for row in rows]
+
+
+def card_keys_of(products) -> list[str]:
+    """The cache keys of a grid's cards, for a view that reads them ahead (marketplace.cache)."""
+    return card_keys(_rows(products)[0])
 
 
 @register.simple_tag(takes_context=True)
@@ -100,9 +163,8 @@ def product_cards(context, products):
     rows, objects = _rows(products)
     if not rows:
         return ""
-    language = get_language()
-    keys = [card_key(language, *row) for row in rows]
-    cards = cache.get_many(keys)
+    keys = card_keys(rows)
+    cards = caches["template_fragments"].get_many(keys)
     missing = [row[0] for row, key in zip(rows, keys, strict=True) if key not in cards]
     if missing:
         if objects is None:
@@ -119,11 +181,10 @@ def product_cards(context, products):
         cache.set_many(fresh, CARD_TTL)
     shown = [(row[0], key) for row, key in zip(rows, keys, strict=True) if key in cards]
     heart = _like_renderer(context, [pk for pk, _ in shown])
-    return format_html_join(
-        "",
-        '<div class="col">{}</div>',
-        ((mark_safe(cards[key].replace(LIKE_SLOT, heart(pk), 1)),) for pk, key in shown),
-    )
+    # Cards and hearts are rendered templates (escaped there): joined as they are, which
+    # format_html_join would do too, at several times the cost for a grid.
+    columns = (f'<div class="col">{cards[key].replace(LIKE_SLOT, heart(pk), 1)}</div>' for pk, key in shown)
+    return mark_safe("".join(columns))
 
 
 @register.filter

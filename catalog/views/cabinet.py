@@ -97,6 +97,8 @@ def product_list(request, shop):
     field = SORTS[sort.removeprefix("-")]
     ordering = [f"-{field}" if sort.startswith("-") else field, "-pk"]
     page = Paginator(products.order_by(*ordering), PER_PAGE).get_page(request.GET.get("page"))
+    # A window of page numbers, not a link to every page of a big shop.
+    page.elided_range = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
     return render(
         request,
         "catalog/cabinet/products.html",

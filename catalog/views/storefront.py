@@ -2,17 +2,18 @@
 
 import hashlib
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
-from django.core.paginator import Paginator
+from django.core.cache import cache, caches
+from django.core.cache.utils import make_template_fragment_key
 from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject, cached_property
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from marketplace.pagecache import GENERATION_KEY, cache_for_anonymous
+from marketplace.pagecache import cache_for_anonymous, generation
 from marketplace.security import client_ip, same_origin
 from shops.models import SanctionState, Shop
 from shops.selectors import shop_get_for_storefront
@@ -20,44 +21,41 @@ from shops.selectors import shop_get_for_storefront
 from .. import search as product_search
 from .. import services
 from ..filters import ProductFilter
-from ..models import Category, Product, ProductLike
+from ..models import Category, Product
+from ..pagination import MAX_PAGES, CachedCountPaginator
 from ..pricing import DiscountSource, price_line
 from ..product_sections import product_sections
-from ..selectors import collections_for_storefront, option_groups_for_page, product_for_page, product_get_visible
+from ..selectors import (
+    collections_for_storefront,
+    liked_among,
+    option_groups_for_page,
+    product_for_page,
+    product_get_visible,
+    product_page_key,
+)
+from ..templatetags.catalog_cards import KeptRows, card_keys_of
 
 PAGE_SIZE = 24
 ZERO_RESULTS_POPULAR = 8
 
 
-class CachedCountPaginator(Paginator):
-    """Counting 100 000 visible products costs more than the rest of the page: the count of
-    a listing is kept for a minute (keyed by the query), which nobody notices on a catalog."""
+def _page(request, queryset, size=PAGE_SIZE, count_key=None, read_ahead=(), capped=True):
+    """One page of products; a bad or too large page number shows the first/last page.
 
-    def __init__(self, object_list, per_page, *, count_key=None):
-        super().__init__(object_list, per_page)
-        self.count_key = count_key
-
-    @cached_property
-    def count(self):
-        if self.count_key is None:
-            return super().count
-        key = "count:" + hashlib.sha1(f"{cache.get(GENERATION_KEY) or 0}:{self.count_key}".encode()).hexdigest()
-        value = cache.get(key)
-        if value is None:
-            value = super().count
-            cache.set(key, value, 60)
-        return value
-
-
-def _page(request, queryset, size=PAGE_SIZE, count_key=None):
-    """One page of products; a bad or too large page number shows the first/last page."""
-    page = CachedCountPaginator(queryset, size, count_key=count_key).get_page(request.GET.get("page"))
-    page.elided_range = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    A catalog listing (the ones with a ``count_key``) reaches MAX_PAGES pages and counts no
+    further (catalog/pagination.py); a shop's storefront or collection is bounded by the shop.
+    The cached count is read in one round trip with the ``read_ahead`` keys (the sidebar).
+    """
+    max_pages = MAX_PAGES if count_key is not None and capped else None
+    paginator = CachedCountPaginator(queryset, size, count_key=count_key, max_pages=max_pages)
+    caches["template_fragments"].prefetch([paginator.count_cache_key(), *read_ahead])
+    page = paginator.get_page(request.GET.get("page"))
+    page.elided_range = paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
     return page
 
 
 def _generation():
-    return cache.get(GENERATION_KEY) or 0
+    return generation()
 
 
 def _category_tree():
@@ -100,7 +98,16 @@ def _catalog(request, category=None):
         request.GET or None, queryset=Product.objects.visible().for_cards(), category=category
     )
     count_key = f"{category and category.pk}:{request.GET.urlencode()}"
-    page = _page(request, product_filter.qs, count_key=count_key)
+    query = request.GET.copy()
+    query.pop("page", None)
+    # The template's cached sidebar, read with the count (same vary values as its {% cache %}).
+    sidebar = make_template_fragment_key(
+        "catalog_sidebar", [_generation(), category.pk if category else "", query.urlencode(), request.LANGUAGE_CODE]
+    )
+    # The page's rows (the cards' keys) are kept like the count, under the catalog's generation:
+    # a page asked again costs no query until the catalog changes (settings.LISTING_ROWS_SECONDS).
+    rows_key = f"listing-rows:{hashlib.sha1(f'{_generation()}:{count_key}'.encode()).hexdigest()}"
+    page = _page(request, product_filter.qs, count_key=count_key, read_ahead=[sidebar, rows_key])
     suggestion, popular = None, []
     if not page.paginator.count and product_filter.search_words:
         # Nothing for these words: a corrected query if they look like typos of known words;
@@ -110,11 +117,13 @@ def _catalog(request, category=None):
             page = _page(request, product_filter.fuzzy_qs(), count_key="fuzzy:" + count_key)
         if not page.paginator.count:
             popular = Product.objects.visible().for_cards().order_by("-popularity", "-pk")[:ZERO_RESULTS_POPULAR]
-    query = request.GET.copy()
-    query.pop("page", None)
+    grid = page.object_list
+    if settings.LISTING_ROWS_SECONDS and not product_filter.fuzzy:
+        grid = KeptRows(grid, rows_key, seconds=settings.LISTING_ROWS_SECONDS)
     context = {
         "filter": product_filter,
         "page": page,
+        "grid": grid,
         "category": category,
         # Called by the template only when the cached sidebar must be rendered again.
         "categories": _category_tree,
@@ -135,8 +144,19 @@ def catalog(request):
 
 @cache_for_anonymous(timeout=120)
 def category(request, slug):
-    category = get_object_or_404(Category.objects.select_related("parent"), slug=slug)
-    return _catalog(request, category)
+    return _catalog(request, _category_by_slug(slug))
+
+
+def _category_by_slug(slug):
+    """The category with its parent and subcategories, from the cached tree (no query)."""
+    for root in _category_tree():
+        if root.slug == slug:
+            return root
+        for sub in root.subcategories:
+            if sub.slug == slug:
+                sub.parent, sub.subcategories = root, []
+                return sub
+    return get_object_or_404(Category.objects.select_related("parent"), slug=slug)
 
 
 def _visitor(request) -> dict:
@@ -169,8 +189,10 @@ def _product_context(request, product, *, preview=False):
     # Read only if the page's cached fragments must be rendered again.
     tiers = SimpleLazyObject(lambda: _tier_rows(product))
     option_groups = SimpleLazyObject(lambda: option_groups_for_page(product))
-    liked = request.user.is_authenticated and ProductLike.objects.filter(user=request.user, product=product).exists()
+    liked = request.user.is_authenticated and bool(liked_among(request.user, [product.pk]))
     more = Product.objects.visible().for_cards().filter(shop=shop).exclude(pk=product.pk).order_by("-created_at")[:4]
+    if not preview:
+        more = KeptRows(more, _more_key(product.pk))
     # Other apps' parts of the page (reviews); read only if the cached lower part is rendered again.
     sections = SimpleLazyObject(lambda: product_sections(product))
     # A digital product's sold files (names and sizes; the free ones' download buttons) and previews.
@@ -184,6 +206,7 @@ def _product_context(request, product, *, preview=False):
         "tiers": tiers,
         "option_groups": option_groups,
         "product_version": f"{product.updated_at.timestamp():.6f}:{shop.updated_at.timestamp():.6f}",
+        "generation": generation(),
         "liked": liked,
         "can_add_to_cart": product.is_orderable
         and (vacation is None or vacation.allow_cart)
@@ -197,14 +220,36 @@ def _product_context(request, product, *, preview=False):
     }
 
 
+def _more_key(product_pk) -> str:
+    return f"more-from-shop:{generation()}:{product_pk}"
+
+
+def _read_parts_ahead(request, context) -> None:
+    """The page's cached fragments and «Ещё от магазина» cards in one round trip (the keys are
+    those the template's {% cache %} tags and product_cards will ask for)."""
+    product, version = context["product"], context["product_version"]
+    language = request.LANGUAGE_CODE
+    keys = [
+        make_template_fragment_key("product_top", [product.pk, version, language]),
+        make_template_fragment_key("product_shop", [product.pk, version, context["generation"], language]),
+        make_template_fragment_key("product_bottom", [product.pk, version, language, context["preview"]]),
+        *card_keys_of(context["more_from_shop"]),
+    ]
+    caches["template_fragments"].prefetch(keys)
+
+
 @cache_for_anonymous(timeout=120)
 def product(request, pk):
+    # The product and its shop's other products' rows in one round trip, then the page's parts.
+    caches["template_fragments"].prefetch([product_page_key(pk), _more_key(pk)])
     try:
         product = product_get_visible(pk=pk)
     except Http404:
         # Disabled, hidden by moderation, its shop sanctioned, or no such product: the same answer.
         return render(request, "catalog/product_unavailable.html", status=404)
-    return render(request, "catalog/product.html", _product_context(request, product))
+    context = _product_context(request, product)
+    _read_parts_ahead(request, context)
+    return render(request, "catalog/product.html", context)
 
 
 @csrf_exempt  # the cached page has no token; a foreign Origin is refused, and counts are capped per address
@@ -256,9 +301,14 @@ def storefront_render(request, shop, tab, **extra):
 def shop(request, slug):
     shop = shop_get_for_storefront(slug=slug)
     products = Product.objects.visible().for_cards().filter(shop=shop).order_by("-created_at", "-pk")
-    return storefront_render(
-        request, shop, "products", collections=collections_for_storefront(shop), page=_page(request, products)
-    )
+    # Counted and listed like the catalog (kept under the catalog's generation), never capped:
+    # a shop's own products are all reachable.
+    count_key = f"shop:{shop.pk}:{request.GET.urlencode()}"
+    rows_key = f"listing-rows:{hashlib.sha1(f'{_generation()}:{count_key}'.encode()).hexdigest()}"
+    page = _page(request, products, count_key=count_key, read_ahead=[rows_key], capped=False)
+    if settings.LISTING_ROWS_SECONDS:
+        page.grid = KeptRows(page.object_list, rows_key, seconds=settings.LISTING_ROWS_SECONDS)
+    return storefront_render(request, shop, "products", collections=collections_for_storefront(shop), page=page)
 
 
 def shop_about(request, slug):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from catalog.tests.factories import ProductFactory
 from marketplace.tests.factories import UserFactory
 from messaging import services
-from messaging.models import Conversation, Message, MessageReport, QuickReply, Side
+from messaging.models import Conversation, MessageReport, QuickReply, Side
 from orders.tests.factories import order_for
 from shops.tests.factories import ShopFactory
 
@@ -258,54 +258,7 @@ def test_cabinet_filters_and_search():
     assert with_order.pk
 
 
-# --- Query budgets ------------------------------------------------------------------------------
-
-
-def _fill_inbox(shop, buyer, count):
-    for _ in range(count):
-        conversation = services.conversation_start(shop=shop or ShopFactory(), buyer=buyer or UserFactory())
-        Message.objects.create(conversation=conversation, sender_side=Side.BUYER, author=conversation.buyer, text="?")
-
-
-@pytest.mark.parametrize("count", [3, 50])
-def test_buyer_inbox_query_budget(count, django_assert_max_num_queries):
-    buyer = UserFactory()
-    _fill_inbox(None, buyer, count)
-    client = client_for(buyer)
-    with django_assert_max_num_queries(9):
-        assert client.get(reverse("messaging:list")).status_code == 200
-
-
-@pytest.mark.parametrize("count", [3, 50])
-def test_cabinet_inbox_query_budget(count, django_assert_max_num_queries):
-    shop = ShopFactory()
-    _fill_inbox(shop, None, count)
-    client = client_for(shop.owner)
-    client.get(reverse("messaging:cabinet-replies"))  # the seed's replies exist already
-    with django_assert_max_num_queries(14):
-        assert client.get(reverse("messaging:cabinet-list")).status_code == 200
-
-
-def _fill_thread(conversation, count):
-    shop = conversation.shop
-    order = order_for(shop, buyer=conversation.buyer)
-    for i in range(count):
-        side = Side.SHOP if i % 2 else Side.BUYER
-        author = shop.owner if side == Side.SHOP else conversation.buyer
-        Message.objects.create(conversation=conversation, sender_side=side, author=author, text=f"Сообщение {i}",
-                               order=order if i % 3 == 0 else None)  # fmt: skip
-
-
-@pytest.mark.parametrize("count", [3, 50])
-def test_conversation_pages_query_budget(count, django_assert_max_num_queries):
-    conversation = conversation_with()
-    _fill_thread(conversation, count)
-    buyer, seller = client_for(conversation.buyer), client_for(conversation.shop.owner)
-    seller.get(reverse("messaging:cabinet-replies"))
-    with django_assert_max_num_queries(14):
-        assert buyer.get(reverse("messaging:detail", kwargs={"pk": conversation.pk})).status_code == 200
-    with django_assert_max_num_queries(20):
-        assert seller.get(reverse("messaging:cabinet-detail", kwargs={"pk": conversation.pk})).status_code == 200
+# The query budgets of these pages (3 and 300 rows) are in test_query_budgets.py.
 
 
 # --- Includes for the catalog's templates -------------------------------------------------------

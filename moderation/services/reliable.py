@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from marketplace.notifications import notify, site_url
-from marketplace.pagecache import bump_generation
+from marketplace.pagecache import bump_generation_on_commit
 from shops.models import Shop
 
 from ..exceptions import ReliableError
@@ -32,7 +32,7 @@ def _set_badge(shop: Shop, value: bool) -> None:
     shop.is_reliable = value
     shop.save(update_fields=["is_reliable", "updated_at"])
     # Product cards, the product page and the storefront show the badge; the catalog filters by it.
-    transaction.on_commit(bump_generation)
+    bump_generation_on_commit()
 
 
 def _mail_seller(template: str, shop: Shop, **context) -> None:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from catalog.models import Product
 from marketplace.notifications import notify, site_url
-from marketplace.pagecache import bump_generation
+from marketplace.pagecache import bump_generation_on_commit
 from shops.models import SanctionState, Shop
 
 from ..exceptions import SanctionError
@@ -118,7 +118,7 @@ def standing_refresh(*, shop: Shop) -> str:
     changed |= bool(products.filter(is_hidden_by_moderation=True).exclude(pk__in=hidden).update(
         is_hidden_by_moderation=False, updated_at=timezone.now()))  # fmt: skip
     if changed:
-        transaction.on_commit(bump_generation)  # cached pages, cards and search follow at once
+        bump_generation_on_commit()  # cached pages, cards and search follow at once
     return state
 
 

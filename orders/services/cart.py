@@ -17,6 +17,7 @@ from ..models import (
 from ..selectors import (
     SESSION_KEY,
     cart_for,
+    cart_pieces_forget,
 )
 
 
@@ -114,6 +115,7 @@ def cart_add(*, cart: Cart, product: Product, quantity: int, choice_ids: Iterabl
         line.quantity = total
         line.save(update_fields=["quantity"])
     cart.save(update_fields=["updated_at"])
+    cart_pieces_forget(cart)
     return line
 
 
@@ -122,6 +124,7 @@ def cart_line_set_quantity(*, line: CartLine, quantity: int) -> CartLine | None:
     """Change a line's quantity; 0 removes it."""
     if quantity < 0:
         raise CartError(_("The quantity cannot be negative."))
+    cart_pieces_forget(line.cart)
     if quantity == 0:
         line.delete()
         return None
@@ -133,6 +136,7 @@ def cart_line_set_quantity(*, line: CartLine, quantity: int) -> CartLine | None:
 
 @transaction.atomic
 def cart_line_remove(*, line: CartLine) -> None:
+    cart_pieces_forget(line.cart)
     line.delete()
 
 
@@ -157,5 +161,6 @@ def cart_merge(*, source: Cart, target: Cart) -> Cart:
     if source.promo_codes:  # a code typed as a guest stays typed after logging in
         target.promo_codes = {**source.promo_codes, **target.promo_codes}
         target.save(update_fields=["promo_codes"])
-    source.delete()
+    cart_pieces_forget(target)
+    source.delete()  # its cached count goes with it (orders.signals.cart_deleted)
     return target

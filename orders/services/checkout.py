@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 
 from catalog.models import Activation, Availability, OptionGroup, Product
 from catalog.services import products_sales_record
-from marketplace.pagecache import bump_generation
+from marketplace.pagecache import bump_generation_on_commit
 
 from .. import emails
 from ..exceptions import CartError
@@ -24,6 +24,7 @@ from ..pricing import price_order, referral_text_for
 from ..promos import order_record_pricing
 from ..selectors import (
     cart_groups,
+    cart_pieces_forget,
     order_for_idempotency_key,
     scoped_idempotency_key,
 )
@@ -110,12 +111,13 @@ def order_place(
     )  # fmt: skip
     order_record_pricing(order=order, cart=cart, price=pricing)
     CartLine.objects.filter(pk__in=[priced.line.pk for priced in priced_lines]).delete()
+    cart_pieces_forget(cart)
     OrderEvent.objects.create(order=order, status=OrderStatus.OPEN, actor=buyer)
     # Digital goods with activation «немедленно» open right away (no extra query: the lines are at hand).
     opens = any(priced.line.product.is_digital and priced.line.product.activation == Activation.IMMEDIATE
                 for priced in priced_lines)  # fmt: skip
     _notify_invoice(order, opens_files=opens)
-    transaction.on_commit(bump_generation)  # stock changed: cached pages show it
+    bump_generation_on_commit()  # stock changed: cached pages show it
     return order
 
 

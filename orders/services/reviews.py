@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 
 from catalog.models import Product
 from marketplace.notifications import notify, site_url
-from marketplace.pagecache import bump_generation
+from marketplace.pagecache import bump_generation_on_commit
 from marketplace.text_rules import validate_no_contacts
 from shops.models import Shop
 
@@ -217,7 +217,7 @@ def _ratings_refresh(*, shop_id: int, product_id: int | None) -> None:
         Product.objects.filter(pk=product_id).update(
             rating_avg=_stars(product["avg"]), review_count=product["count"], updated_at=timezone.now()
         )
-    transaction.on_commit(bump_generation)  # cached storefront and product pages show the new rating
+    bump_generation_on_commit()  # cached storefront and product pages show the new rating
 
 
 def _pages_refresh(*, product_id: int | None) -> None:
@@ -225,7 +225,7 @@ def _pages_refresh(*, product_id: int | None) -> None:
     Product.updated_at) and the anonymous page cache are made again."""
     if product_id is not None:
         Product.objects.filter(pk=product_id).update(updated_at=timezone.now())
-    transaction.on_commit(bump_generation)
+    bump_generation_on_commit()
 
 
 def _stars(value) -> Decimal | None:

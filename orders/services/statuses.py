@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Availability, Product
 from catalog.services import products_sales_record
-from marketplace.pagecache import bump_generation
+from marketplace.pagecache import bump_generation_on_commit
 from referrals.codes import referral_release
 from referrals.services import promo_release_use
 from shops.models import Shop
@@ -98,7 +98,7 @@ def _return_stock(order: Order) -> None:
     for item in order.items.filter(product__isnull=False).select_related("product"):
         if item.product.availability == Availability.IN_STOCK:
             Product.objects.filter(pk=item.product_id).update(stock=F("stock") + item.quantity)
-    transaction.on_commit(bump_generation)
+    bump_generation_on_commit()
 
 
 def orders_cancel_unconfirmed_guest(*, shop: Shop, actor, limit: int = 500) -> int:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from marketplace.tests.factories import PASSWORD, UserFactory
 from referrals.friends import address_key, new_browser_id
-from referrals.models import FriendRule, Invitation, ReferralLink, ReferralRound, ReferralVisit
+from referrals.models import FriendRule, Invitation, ReferralCode, ReferralLink, ReferralRound, ReferralVisit
 from referrals.tests.factories import ReferralCodeFactory, ReferralLinkFactory, ReferralRoundFactory
 from referrals.views.buyer import BROWSER_COOKIE
 
@@ -112,23 +112,45 @@ def test_history_lists_earlier_rounds_with_their_codes(client, masha):
     assert "Летний раунд" in page and "4 / 10" in page and "без промо-кода: мало друзей" in page
 
 
+HISTORY_ROWS = 24  # referrals.selectors.history_for shows the latest 24 earlier rounds
+
+
 @pytest.mark.parametrize("rows", [3, 300])
 def test_page_query_budget_does_not_grow(client, masha, django_assert_max_num_queries, rows):
+    """As many earlier rounds (with their links and codes) and friends' visits as ``rows``."""
     now = timezone.now()
     current = ReferralRoundFactory()
     link = ReferralLinkFactory(round=current, user=masha, friends_count=min(rows, 9))
     ReferralVisit.objects.bulk_create(ReferralVisit(link=link, browser=f"b{n}", address=f"a{n}") for n in range(rows))
-    for n in range(min(rows, 30)):  # earlier rounds (the history shows the latest 24)
-        start = now - timedelta(days=40 * (n + 1))
-        past = ReferralRound.objects.create(title=f"Раунд {n}", starts_at=start, ends_at=start + timedelta(days=30),
-                                            code_value=Decimal("399"), min_order_total=Decimal("400"))  # fmt: skip
-        ReferralLinkFactory(round=past, user=masha, friends_count=10)
-        ReferralCodeFactory(round=past, owner=masha)
+    past = ReferralRound.objects.bulk_create(
+        ReferralRound(title=f"Прошлый раунд {n}", starts_at=now - timedelta(days=40 * (n + 1)),
+                      ends_at=now - timedelta(days=40 * (n + 1) - 30), code_value=Decimal("399"),
+                      min_order_total=Decimal("400"))
+        for n in range(rows)
+    )  # fmt: skip
+    ReferralLink.objects.bulk_create(
+        ReferralLink(round=round_, user=masha, token=f"past-{n}", friends_count=10 if n % 2 else 4)
+        for n, round_ in enumerate(past)
+    )  # fmt: skip
+    ReferralCode.objects.bulk_create(  # a code where the target was reached
+        ReferralCode(round=round_, owner=masha, code=f"LAVKA-P{n:05d}", value=round_.code_value,
+                     min_order_total=round_.min_order_total, expires_at=round_.ends_at)
+        for n, round_ in enumerate(past)
+        if n % 2
+    )  # fmt: skip
     client.force_login(masha)
     client.get(PAGE)  # the link exists and this browser is remembered
     with django_assert_max_num_queries(12):
         response = client.get(PAGE)
     assert response.status_code == 200
+    page = text(response)
+    shown = min(rows, HISTORY_ROWS)
+    history = page[page.index('data-testid="referral-history"') :]
+    assert history.count("Прошлый раунд ") == shown
+    assert "Прошлый раунд 0<" in history and f"Прошлый раунд {shown - 1}<" in history  # the latest first
+    assert f"Прошлый раунд {shown}<" not in history
+    assert history.count("LAVKA-P") == shown // 2 and history.count("без промо-кода: мало друзей") == -(-shown // 2)
+    assert f"{min(rows, 9)} из 10 друзей" in page
 
 
 # The link ----------------------------------------------------------------------------------------
