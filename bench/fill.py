@@ -12,7 +12,8 @@ On the 2-core machine: 100 000 products in about 30 s, 1 000 000 (5 000 shops, 5
 in about 3 minutes.
 
 Shop «bench-0» (the one bench/run.py signs in to) gets 1 % of the products and 2 % of the
-orders, so its cabinet pages grow with the catalog: 10 000 products at 1 000 000.
+orders (never fewer than 60, more than a page of its order list), so its cabinet pages grow with
+the catalog: 10 000 products and 1 000 orders at 1 000 000.
 """
 
 import argparse
@@ -65,7 +66,7 @@ from shops.models import ContactMethod, Shop  # noqa: E402
 PHOTOS = 40
 BATCH = 500  # rows per bulk_create statement: server-side binding takes at most 65 535 parameters
 BENCH_SHOP_PRODUCTS = 100  # every 100th product is bench-0's (1 %)
-BENCH_SHOP_ORDERS = 50  # every 50th order is bench-0's (2 %)
+BENCH_SHOP_ORDERS = 50  # every 50th order is bench-0's (2 %), at least 60 orders
 CITIES = ["Москва", "Санкт-Петербург", "Казань", "Екатеринбург", "Новосибирск", "Нижний Новгород", "Самара",
           "Краснодар", "Пермь", "Калининград"]  # fmt: skip
 STREETS = ["Лесная", "Садовая", "Школьная", "Центральная", "Молодёжная", "Набережная", "Советская", "Полевая"]
@@ -85,6 +86,8 @@ class Plan:
     def __init__(self, *, products, shops, buyers, orders_every, seed=7):
         self.products, self.shops, self.buyers = products, shops, buyers
         self.orders = products // orders_every
+        # bench-0's share of the orders, but always more than one page of its order list (50).
+        self.bench_orders_every = max(1, min(BENCH_SHOP_ORDERS, self.orders // 60))
         self.rng = random.Random(seed)
         self.now = timezone.now().replace(microsecond=0)
         categories = seed_categories()
@@ -147,7 +150,7 @@ class Plan:
     def order(self, number, *, pk, buyer_ids, buyer_names):
         """Column values of an order, its item, its events and its shipment (or None)."""
         rng = self.rng
-        if number % BENCH_SHOP_ORDERS == 0:
+        if number % self.bench_orders_every == 0:
             index = BENCH_SHOP_PRODUCTS * rng.randrange(math.ceil(self.products / BENCH_SHOP_PRODUCTS))
         else:
             index = rng.randrange(self.products)

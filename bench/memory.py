@@ -1,7 +1,7 @@
 """A gunicorn worker's memory after many mixed requests (bench/README.md, «Memory»).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/lavka_bench REDIS_URL=redis://127.0.0.1:6379/3 \
-        .venv/bin/python bench/memory.py --requests 10000 --bound-mb 300
+        .venv/bin/python bench/memory.py --requests 10000 --bound-mb 200
 
 Starts gunicorn with 2 workers (DEBUG off), sends the requests from 8 keep-alive clients over a
 mix of pages (catalog pages and sorts, categories, searches, product pages, storefronts; half
@@ -88,7 +88,7 @@ def client(port, jobs):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=10_000)
-    parser.add_argument("--bound-mb", type=float, default=300)
+    parser.add_argument("--bound-mb", type=float, default=200)
     parser.add_argument("--clients", type=int, default=8)
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")

@@ -29,6 +29,7 @@ import bisect
 import difflib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import snowballstemmer
 from django.conf import settings
@@ -63,7 +64,9 @@ def words(text: str) -> list[str]:
     return _WORD.findall((text or "").lower().replace("ё", "е"))
 
 
+@lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
+    """A word's stem (kept per process: the same few thousand words come back all day)."""
     if word.isdigit():
         return word
     return (_russian if _CYRILLIC.search(word) else _english).stemWord(word)

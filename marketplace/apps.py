@@ -9,6 +9,7 @@ class MarketplaceConfig(AppConfig):
     def ready(self):
         from django.contrib.auth import get_user_model
 
+        from . import checks  # noqa: F401  (registers them)
         from .auth import connect_signals
 
         connect_signals(get_user_model())

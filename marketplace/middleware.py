@@ -1,6 +1,5 @@
 """Request middleware of the core app."""
 
-from csp.middleware import CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
 from django.contrib.messages.middleware import MessageMiddleware
@@ -47,35 +46,44 @@ class LazyMessageMiddleware(MessageMiddleware):
         return super().process_response(request, response)
 
 
-class CachedCSPMiddleware(CSPMiddleware):
-    """django-csp, with the policy built once per process when a response asks nothing special
-    (no nonce, no per-view override): the same header, without rebuilding it on every request."""
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy and X-Frame-Options in one step (issue 19: two middlewares less).
 
-    _built: dict = {}
+    The policy is django-csp's, built from settings.CONTENT_SECURITY_POLICY once per process (and
+    again when tests change the setting) rather than on every response; Lavka uses no nonces and
+    no per-view policies. A view may still set its own header (sold files send a sandbox policy),
+    or mark the response ``xframe_options_exempt`` as Django's decorator does.
+    """
 
-    def process_response(self, request, response):
-        special = getattr(request, "_csp_nonce", None) is not None or any(
-            getattr(response, name, None) is not None
-            for name in ("_csp_config", "_csp_update", "_csp_replace", "_csp_config_ro", "_csp_update_ro",
-                         "_csp_replace_ro", "_csp_exempt", "_csp_exempt_ro")
-        )  # fmt: skip
-        if (
-            special
-            or getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
-            or (settings.DEBUG and response.status_code >= 400)
-        ):
-            return super().process_response(request, response)
-        prefixes = tuple(settings.CONTENT_SECURITY_POLICY.get("EXCLUDE_URL_PREFIXES") or ())
-        if "Content-Security-Policy" not in response and not request.path_info.startswith(prefixes or ("\0",)):
-            policy = self._built.get("policy")
-            if policy is None:
-                policy = self._built["policy"] = build_policy(config=None, update=None, replace=None, nonce=None)
-            if policy:
-                response["Content-Security-Policy"] = policy
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        headers = _security_headers()
+        if "Content-Security-Policy" not in response.headers and headers["csp"]:
+            if not (headers["csp_exclude"] and request.path_info.startswith(headers["csp_exclude"])):
+                response.headers["Content-Security-Policy"] = headers["csp"]
+        if "X-Frame-Options" not in response.headers and not getattr(response, "xframe_options_exempt", False):
+            response.headers["X-Frame-Options"] = headers["frame"]
         return response
 
 
+_built: dict = {}
+
+
+def _security_headers() -> dict:
+    if not _built:
+        policy = getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}
+        _built.update(
+            csp=build_policy(config=None, update=None, replace=None, nonce=None) if policy else "",
+            csp_exclude=tuple(policy.get("EXCLUDE_URL_PREFIXES") or ()),
+            frame=getattr(settings, "X_FRAME_OPTIONS", "DENY").upper(),
+        )
+    return _built
+
+
 @receiver(setting_changed)
-def _forget_built_policy(setting, **kwargs):
-    if setting.startswith("CONTENT_SECURITY_POLICY"):
-        CachedCSPMiddleware._built.clear()
+def _forget_built_headers(setting, **kwargs):
+    if setting.startswith("CONTENT_SECURITY_POLICY") or setting == "X_FRAME_OPTIONS":
+        _built.clear()

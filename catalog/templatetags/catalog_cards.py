@@ -53,13 +53,26 @@ def _away_until(starts_on, ends_on, today):
 class KeptRows:
     """A grid's queryset whose key columns are kept in the cache under ``key`` (which must change
     whenever the rows may: it carries the catalog's generation), so a grid costs no query at all
-    while its cards are cached."""
+    while its cards are cached. The queryset may be given as a function of no arguments (with
+    ``model``), so that not even building it costs anything while the rows are kept."""
 
     SECONDS = 3600
 
-    def __init__(self, queryset, key: str, seconds: int | None = None):
-        self.queryset, self.key, self.model = queryset, key, queryset.model
+    def __init__(self, queryset, key: str, seconds: int | None = None, model=None):
+        self._queryset, self.key = queryset, key
+        self.model = model or queryset.model
         self.seconds = seconds or self.SECONDS
+
+    @property
+    def queryset(self):
+        if callable(self._queryset):
+            self._queryset = self._queryset()
+        return self._queryset
+
+    def grid_key(self) -> str:
+        """Where the grid's cards are kept together (the hearts are put in per person): they
+        change with the rows (the key's generation), the language and the day (a vacation)."""
+        return f"grid:{self.key}:{get_language()}:{timezone.localdate().isoformat()}"
 
     def key_rows(self) -> list[tuple]:
         parts = caches["template_fragments"]  # the view may have read it ahead (marketplace.cache)
@@ -160,9 +173,27 @@ def card_keys_of(products) -> list[str]:
 
 @register.simple_tag(takes_context=True)
 def product_cards(context, products):
+    grid_key = products.grid_key() if isinstance(products, KeptRows) else None
+    parts = caches["template_fragments"]
+    shown = parts.get(grid_key) if grid_key else None
+    if shown is None:
+        shown = _cards(products)
+        if grid_key:
+            parts.set(grid_key, shown, products.seconds)
+    if not shown:
+        return ""
+    heart = _like_renderer(context, [pk for pk, _card in shown])
+    # Cards and hearts are rendered templates (escaped there): joined as they are, which
+    # format_html_join would do too, at several times the cost for a grid.
+    columns = (f'<div class="col">{card.replace(LIKE_SLOT, heart(pk), 1)}</div>' for pk, card in shown)
+    return mark_safe("".join(columns))
+
+
+def _cards(products) -> list[tuple[int, str]]:
+    """(id, card) for each product of the grid, the cards from the cache where it has them."""
     rows, objects = _rows(products)
     if not rows:
-        return ""
+        return []
     keys = card_keys(rows)
     cards = caches["template_fragments"].get_many(keys)
     missing = [row[0] for row, key in zip(rows, keys, strict=True) if key not in cards]
@@ -179,12 +210,7 @@ def product_cards(context, products):
                 context_data = {"product": objects[row[0]], "away_until": row[-1]}
                 cards[key] = fresh[key] = card_template.render(context_data)
         cache.set_many(fresh, CARD_TTL)
-    shown = [(row[0], key) for row, key in zip(rows, keys, strict=True) if key in cards]
-    heart = _like_renderer(context, [pk for pk, _ in shown])
-    # Cards and hearts are rendered templates (escaped there): joined as they are, which
-    # format_html_join would do too, at several times the cost for a grid.
-    columns = (f'<div class="col">{cards[key].replace(LIKE_SLOT, heart(pk), 1)}</div>' for pk, key in shown)
-    return mark_safe("".join(columns))
+    return [(row[0], cards[key]) for row, key in zip(rows, keys, strict=True) if key in cards]
 
 
 @register.filter

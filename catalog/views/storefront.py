@@ -107,7 +107,8 @@ def _catalog(request, category=None):
     # The page's rows (the cards' keys) are kept like the count, under the catalog's generation:
     # a page asked again costs no query until the catalog changes (settings.LISTING_ROWS_SECONDS).
     rows_key = f"listing-rows:{hashlib.sha1(f'{_generation()}:{count_key}'.encode()).hexdigest()}"
-    page = _page(request, product_filter.qs, count_key=count_key, read_ahead=[sidebar, rows_key])
+    grid_key = KeptRows(None, rows_key, model=Product).grid_key()
+    page = _page(request, product_filter.qs, count_key=count_key, read_ahead=[sidebar, rows_key, grid_key])
     suggestion, popular = None, []
     if not page.paginator.count and product_filter.search_words:
         # Nothing for these words: a corrected query if they look like typos of known words;
@@ -190,9 +191,14 @@ def _product_context(request, product, *, preview=False):
     tiers = SimpleLazyObject(lambda: _tier_rows(product))
     option_groups = SimpleLazyObject(lambda: option_groups_for_page(product))
     liked = request.user.is_authenticated and bool(liked_among(request.user, [product.pk]))
-    more = Product.objects.visible().for_cards().filter(shop=shop).exclude(pk=product.pk).order_by("-created_at")[:4]
-    if not preview:
-        more = KeptRows(more, _more_key(product.pk))
+
+    def more_from_shop():
+        return (
+            Product.objects.visible().for_cards().filter(shop=shop).exclude(pk=product.pk).order_by("-created_at")[:4]
+        )
+
+    # Kept under the catalog's generation, for buyers; the seller's preview reads them now.
+    more = more_from_shop() if preview else KeptRows(more_from_shop, _more_key(product.pk), model=Product)
     # Other apps' parts of the page (reviews); read only if the cached lower part is rendered again.
     sections = SimpleLazyObject(lambda: product_sections(product))
     # A digital product's sold files (names and sizes; the free ones' download buttons) and previews.
@@ -224,6 +230,11 @@ def _more_key(product_pk) -> str:
     return f"more-from-shop:{generation()}:{product_pk}"
 
 
+def _grid_keys(more) -> list[str]:
+    """The kept grid of «Ещё от магазина» (the seller's preview lists its cards' keys instead)."""
+    return [more.grid_key()] if isinstance(more, KeptRows) else card_keys_of(more)
+
+
 def _read_parts_ahead(request, context) -> None:
     """The page's cached fragments and «Ещё от магазина» cards in one round trip (the keys are
     those the template's {% cache %} tags and product_cards will ask for)."""
@@ -233,7 +244,7 @@ def _read_parts_ahead(request, context) -> None:
         make_template_fragment_key("product_top", [product.pk, version, language]),
         make_template_fragment_key("product_shop", [product.pk, version, context["generation"], language]),
         make_template_fragment_key("product_bottom", [product.pk, version, language, context["preview"]]),
-        *card_keys_of(context["more_from_shop"]),
+        *_grid_keys(context["more_from_shop"]),
     ]
     caches["template_fragments"].prefetch(keys)
 
@@ -305,7 +316,8 @@ def shop(request, slug):
     # a shop's own products are all reachable.
     count_key = f"shop:{shop.pk}:{request.GET.urlencode()}"
     rows_key = f"listing-rows:{hashlib.sha1(f'{_generation()}:{count_key}'.encode()).hexdigest()}"
-    page = _page(request, products, count_key=count_key, read_ahead=[rows_key], capped=False)
+    grid_key = KeptRows(None, rows_key, model=Product).grid_key()
+    page = _page(request, products, count_key=count_key, read_ahead=[rows_key, grid_key], capped=False)
     if settings.LISTING_ROWS_SECONDS:
         page.grid = KeptRows(page.object_list, rows_key, seconds=settings.LISTING_ROWS_SECONDS)
     return storefront_render(request, shop, "products", collections=collections_for_storefront(shop), page=page)
