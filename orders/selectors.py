@@ -9,7 +9,7 @@ from functools import partial
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -20,7 +20,7 @@ from marketplace.money import ZERO
 from marketplace.workdays import add_workdays
 from referrals.selectors import offers_active_for
 
-from .models import Cart, CartLine, Order, OrderStatus, Review, ReviewPhoto
+from .models import Cart, CartLine, Order, OrderStatus, Review, ReviewPhoto, Shipment
 
 SESSION_KEY = "cart_id"
 
@@ -210,6 +210,21 @@ def order_for_idempotency_key(*, cart: Cart | None, shop, key: str) -> Order | N
     return Order.objects.filter(
         idempotency_key=scoped_idempotency_key(cart=cart, shop=shop, key=key), shop=shop
     ).first()
+
+
+def orders_for_cabinet(*, shop):
+    """The seller's «Заказы», newest first, each with its number of tracks. The count is a
+    subquery per row: a GROUP BY over all the shop's orders and parcels would cost more as the
+    shop grows (issue 19)."""
+    tracks = Shipment.objects.filter(order=OuterRef("pk")).order_by().values("order")
+    tracks = tracks.annotate(n=Count("pk")).values("n")
+    return shop.orders.annotate(track_count=Coalesce(Subquery(tracks), 0)).order_by("-created_at", "-pk")
+
+
+def orders_with_tracks(orders, *, tracked: bool):
+    """Only the orders that have a track number (or only those that have none)."""
+    has_track = Exists(Shipment.objects.filter(order=OuterRef("pk")))
+    return orders.filter(has_track if tracked else ~has_track)
 
 
 def orders_unconfirmed_guest_overdue(*, shop, today: date | None = None):

@@ -50,6 +50,12 @@ def _away_until(starts_on, ends_on, today):
     return ends_on if starts_on and starts_on <= today <= ends_on else None
 
 
+def grid_key_of(rows_key: str) -> str:
+    """Where a kept grid's cards are kept together (the hearts are put in per person): they
+    change with the rows (the rows key's generation), the language and the day (a vacation)."""
+    return f"grid:{rows_key}:{get_language()}:{timezone.localdate().isoformat()}"
+
+
 class KeptRows:
     """A grid's queryset whose key columns are kept in the cache under ``key`` (which must change
     whenever the rows may: it carries the catalog's generation), so a grid costs no query at all
@@ -70,9 +76,7 @@ class KeptRows:
         return self._queryset
 
     def grid_key(self) -> str:
-        """Where the grid's cards are kept together (the hearts are put in per person): they
-        change with the rows (the key's generation), the language and the day (a vacation)."""
-        return f"grid:{self.key}:{get_language()}:{timezone.localdate().isoformat()}"
+        return grid_key_of(self.key)
 
     def key_rows(self) -> list[tuple]:
         parts = caches["template_fragments"]  # the view may have read it ahead (marketplace.cache)

@@ -33,7 +33,7 @@ from ..selectors import (
     product_get_visible,
     product_page_key,
 )
-from ..templatetags.catalog_cards import KeptRows, card_keys_of
+from ..templatetags.catalog_cards import KeptRows, card_keys_of, grid_key_of
 
 PAGE_SIZE = 24
 ZERO_RESULTS_POPULAR = 8
@@ -52,6 +52,19 @@ def _page(request, queryset, size=PAGE_SIZE, count_key=None, read_ahead=(), capp
     page = paginator.get_page(request.GET.get("page"))
     page.elided_range = paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
     return page
+
+
+def _rows_key(count_key: str) -> str:
+    """Where a listing page's rows (its cards' keys) are kept, like its count, under the catalog's
+    generation: a page asked again costs no query until the catalog changes."""
+    return f"listing-rows:{hashlib.sha1(f'{_generation()}:{count_key}'.encode()).hexdigest()}"
+
+
+def _kept(object_list, rows_key):
+    """The page's products for product_cards: kept rows, unless LISTING_ROWS_SECONDS is 0."""
+    if not settings.LISTING_ROWS_SECONDS:
+        return object_list
+    return KeptRows(object_list, rows_key, seconds=settings.LISTING_ROWS_SECONDS)
 
 
 def _generation():
@@ -104,11 +117,8 @@ def _catalog(request, category=None):
     sidebar = make_template_fragment_key(
         "catalog_sidebar", [_generation(), category.pk if category else "", query.urlencode(), request.LANGUAGE_CODE]
     )
-    # The page's rows (the cards' keys) are kept like the count, under the catalog's generation:
-    # a page asked again costs no query until the catalog changes (settings.LISTING_ROWS_SECONDS).
-    rows_key = f"listing-rows:{hashlib.sha1(f'{_generation()}:{count_key}'.encode()).hexdigest()}"
-    grid_key = KeptRows(None, rows_key, model=Product).grid_key()
-    page = _page(request, product_filter.qs, count_key=count_key, read_ahead=[sidebar, rows_key, grid_key])
+    rows_key = _rows_key(count_key)
+    page = _page(request, product_filter.qs, count_key=count_key, read_ahead=[sidebar, rows_key, grid_key_of(rows_key)])
     suggestion, popular = None, []
     if not page.paginator.count and product_filter.search_words:
         # Nothing for these words: a corrected query if they look like typos of known words;
@@ -118,9 +128,7 @@ def _catalog(request, category=None):
             page = _page(request, product_filter.fuzzy_qs(), count_key="fuzzy:" + count_key)
         if not page.paginator.count:
             popular = Product.objects.visible().for_cards().order_by("-popularity", "-pk")[:ZERO_RESULTS_POPULAR]
-    grid = page.object_list
-    if settings.LISTING_ROWS_SECONDS and not product_filter.fuzzy:
-        grid = KeptRows(grid, rows_key, seconds=settings.LISTING_ROWS_SECONDS)
+    grid = page.object_list if product_filter.fuzzy else _kept(page.object_list, rows_key)
     context = {
         "filter": product_filter,
         "page": page,
@@ -315,12 +323,12 @@ def shop(request, slug):
     # Counted and listed like the catalog (kept under the catalog's generation), never capped:
     # a shop's own products are all reachable.
     count_key = f"shop:{shop.pk}:{request.GET.urlencode()}"
-    rows_key = f"listing-rows:{hashlib.sha1(f'{_generation()}:{count_key}'.encode()).hexdigest()}"
-    grid_key = KeptRows(None, rows_key, model=Product).grid_key()
-    page = _page(request, products, count_key=count_key, read_ahead=[rows_key, grid_key], capped=False)
-    if settings.LISTING_ROWS_SECONDS:
-        page.grid = KeptRows(page.object_list, rows_key, seconds=settings.LISTING_ROWS_SECONDS)
-    return storefront_render(request, shop, "products", collections=collections_for_storefront(shop), page=page)
+    rows_key = _rows_key(count_key)
+    page = _page(request, products, count_key=count_key, read_ahead=[rows_key, grid_key_of(rows_key)], capped=False)
+    return storefront_render(
+        request, shop, "products", collections=collections_for_storefront(shop), page=page,
+        grid=_kept(page.object_list, rows_key),
+    )  # fmt: skip
 
 
 def shop_about(request, slug):

@@ -4,8 +4,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,21 +18,15 @@ from .. import services
 from ..attribution import OrderSource
 from ..exceptions import CartError, ShipmentError
 from ..forms import ShipmentForm
-from ..models import OrderStatus, Shipment
-from ..selectors import orders_unconfirmed_guest_overdue
+from ..models import OrderStatus
+from ..selectors import orders_for_cabinet, orders_unconfirmed_guest_overdue, orders_with_tracks
 
 ORDERS_PER_PAGE = 50
 
 
 @seller_required
 def order_list(request, shop):
-    # Newest first, said outright: Meta.ordering is dropped in GROUP BY queries.
-    # Each row's track count by a subquery: a GROUP BY over all the shop's orders and their
-    # parcels would cost more as the shop grows (issue 19).
-    tracks = (
-        Shipment.objects.filter(order=OuterRef("pk")).order_by().values("order").annotate(n=Count("pk")).values("n")
-    )
-    orders = shop.orders.annotate(track_count=Coalesce(Subquery(tracks), 0)).order_by("-created_at", "-pk")
+    orders = orders_for_cabinet(shop=shop)
     status = request.GET.get("status", "")
     if status in OrderStatus.values:
         orders = orders.filter(status=status)
@@ -46,10 +39,8 @@ def order_list(request, shop):
         orders = orders.filter(is_guest=request.GET["guest"] == "1")
     # «Отправлен» without a track: the buyer can't follow the parcel, and the sale isn't a tracked one.
     track = request.GET.get("track", "")
-    if track == "none":
-        orders = orders.filter(~Exists(Shipment.objects.filter(order=OuterRef("pk"))))
-    elif track == "yes":
-        orders = orders.filter(Exists(Shipment.objects.filter(order=OuterRef("pk"))))
+    if track in ("none", "yes"):
+        orders = orders_with_tracks(orders, tracked=track == "yes")
     dates = {}
     for name, lookup in (("from", "created_at__date__gte"), ("to", "created_at__date__lte")):
         try:
