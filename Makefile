@@ -8,7 +8,7 @@ PORT ?= 8000
 export PORT
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint worker beat install chromium test-deps messages clean-db help
+.PHONY: run test lint worker beat install chromium test-deps messages clean-db help prodlike
 
 help:
 	@echo "make run     - install, migrate, fill demo data, serve on http://$(HOST):$(PORT)"
@@ -16,6 +16,7 @@ help:
 	@echo "make lint    - ruff"
 	@echo "make worker  - a Celery worker (needs REDIS_URL)"
 	@echo "make beat    - the Celery beat scheduler (needs REDIS_URL)"
+	@echo "make prodlike - nginx + gunicorn + Celery worker and beat on PostgreSQL/Redis, a journey through them"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +60,20 @@ chromium: test-deps
 
 test: $(VENV)/.installed test-deps
 	CHROMIUM=$(CHROMIUM) $(BIN)/pytest
+
+# Production's processes on this machine, from deploy/'s own files (nginx site, systemd units,
+# environment), and a scripted journey through nginx (deploy/prodlike/). Installs Debian's nginx if
+# missing; starts PostgreSQL and Redis if they are down (deploy/services.sh).
+prodlike: $(VENV)/.installed
+	@if ! [ -x "$(NGINX)" ] || ! command -v openssl >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "Installing Debian's nginx-light and openssl for make prodlike..."; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light openssl >/dev/null; \
+		else \
+			echo "make prodlike needs nginx and openssl: sudo apt-get install nginx-light openssl"; exit 1; \
+		fi; \
+	fi
+	$(BIN)/python -m deploy.prodlike
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

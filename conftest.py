@@ -10,6 +10,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 BROKER_TESTS_REQUIRED = os.environ.get("LAVKA_REQUIRE_BROKER_TESTS") == "1"
 
+# The broker tests' fixtures (a private Redis, a worker, gunicorn; marketplace/tests/live.py).
+pytest_plugins = ["marketplace.tests.live"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_services(request, settings, tmp_path_factory):
@@ -17,10 +20,16 @@ def _isolated_services(request, settings, tmp_path_factory):
 
     Tests marked ``broker`` talk to a real Redis and a real worker instead.
     """
+    from marketplace.cache import breakers_reset
+    from marketplace.celery import app
+
+    breakers_reset()  # a test's broker or Redis failure must not make the next one skip it
+    # A test that made a Celery app of its own (Celery(broker=...)) made it the current one:
+    # shared tasks would publish through it, to a broker long gone, for the rest of the run.
+    app.set_current()
     if request.node.get_closest_marker("broker"):
         yield
         return
-    from marketplace.celery import app
 
     # Tests log people in all the time; a slow password hash would only slow the suite.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -35,11 +35,34 @@ class CatalogConfig(AppConfig):
         from . import models
 
         shown = (
-            models.Category, models.Product, models.ProductImage, models.GlobalOption, models.Variant,
+            models.Category, models.Product, models.ProductImage, models.GlobalOption, models.GlobalOptionChoice,
+            models.OptionChoice,
             models.OptionGroup, models.WholesaleTier, models.Attachment, models.DigitalFile, models.PreviewImage,
             models.CollectionItem,
         )  # fmt: skip
         for model in shown:
             for signal in (post_save, post_delete):
                 signal.connect(bump_generation_on_commit, sender=model, dispatch_uid=f"catalog.shown.{model.__name__}")
+        # The product page's parts are kept under the product's own `updated_at`: a part saved
+        # without the services (the admin) touches its product, as the services do.
+        parts = (models.ProductImage, models.WholesaleTier, models.Attachment, models.DigitalFile,
+                 models.PreviewImage, models.OptionGroup, models.OptionChoice, models.GlobalOptionChoice)  # fmt: skip
+        for model in parts:
+            for signal in (post_save, post_delete):
+                signal.connect(product_part_changed, sender=model, dispatch_uid=f"catalog.part.{model.__name__}")
         post_delete.connect(likes_changed, sender=ProductLike, dispatch_uid="catalog.likes_deleted", weak=False)
+
+
+def product_part_changed(sender, instance, **kwargs):
+    """A photo, tier, file, option or variant changed: its products' cached page parts are stale."""
+    from django.utils import timezone
+
+    from .models import GlobalOptionChoice, OptionChoice, Product
+
+    if isinstance(instance, GlobalOptionChoice):
+        products = Product.objects.filter(option_groups__global_option_id=instance.option_id)
+    elif isinstance(instance, OptionChoice):
+        products = Product.objects.filter(option_groups__pk=instance.group_id)
+    else:
+        products = Product.objects.filter(pk=instance.product_id)
+    products.update(updated_at=timezone.now())

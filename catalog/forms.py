@@ -10,6 +10,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.forms import ModelMultipleChoiceField
 from marketplace.images import ImageSpec, check_upload_size, clean_images
 from marketplace.text_rules import validate_no_contacts
 from shops.models import Collection
@@ -68,7 +69,7 @@ class MoneyField(forms.DecimalField):
 class ProductForm(forms.ModelForm):
     """«Основное»: everything a seller sets on the product itself, plus its collections."""
 
-    collections = forms.ModelMultipleChoiceField(
+    collections = ModelMultipleChoiceField(
         label=_("Collections"),
         queryset=Collection.objects.none(),
         widget=forms.CheckboxSelectMultiple,

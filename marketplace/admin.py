@@ -7,6 +7,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.templatetags.static import static
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -100,7 +101,8 @@ class UserAdmin(RussianPermissions, BaseUserAdmin):
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "subject", "recipients", "template", "status", "attempts", "sent_at"]
+    list_display = ["created_at", "subject", "recipients", "template", "status", "attempts", "next_attempt_at",
+                    "sent_at", "error"]  # fmt: skip
     list_filter = ["status", "template"]
     search_fields = ["subject", "to"]
     date_hierarchy = "created_at"
@@ -115,6 +117,11 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     @admin.display(description=_("recipients"))
     def recipients(self, obj):
         return ", ".join(obj.to)
+
+    @admin.display(description=_("last error"))
+    def error(self, obj):
+        """Why the last try failed («SMTPConnectError: (421, …)»), cut short; the whole text is on the row's page."""
+        return Truncator(obj.last_error).chars(120) or "—"
 
     @admin.display(description=_("HTML"))
     def html_source(self, obj):

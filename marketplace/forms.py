@@ -1,6 +1,7 @@
 """Forms of the core app: the profile fields asked at sign-up and on the profile page."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
@@ -44,6 +45,25 @@ def call_service(form, service, /, **kwargs):
         form.add_error(field, str(error))
         return None
     return True if result is None else result
+
+
+def _beyond_64_bits(value) -> bool:
+    try:
+        return not -(2**63) <= int(str(value).strip()) < 2**63
+    except ValueError:
+        return False
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, but an id beyond the database's 64-bit integers is refused like any unknown choice:
+    SQLite raises OverflowError on such a number in the IN lookup Django makes (a 500)."""
+
+    def clean(self, value):
+        for item in value if isinstance(value, (list, tuple)) else ():
+            if _beyond_64_bits(item):
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                      params={"value": item})  # fmt: skip
+        return super().clean(value)
 
 
 def parse_ids(values) -> list[int]:

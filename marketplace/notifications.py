@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 from functools import partial
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
@@ -86,6 +87,8 @@ def outbox_enqueue(*, template: str, to: list[str], subject: str, body_text: str
 def _publish(message_id: int) -> None:
     from .tasks import outbox_send_task
 
+    # A broker that failed a moment ago is not asked again at every commit (marketplace.celery's
+    # GuardedTask fails at once): the row stays pending and the periodic re-send delivers it.
     try:
         outbox_send_task.delay(message_id)
     except Exception:  # noqa: BLE001 - a broker outage must not break the request
@@ -93,7 +96,8 @@ def _publish(message_id: int) -> None:
 
 
 def retry_delay(attempts: int) -> timedelta:
-    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 6 * 3600))
+    """How long to wait after ``attempts`` failed tries: 30 s, 1 min, 2 min, … up to 6 hours."""
+    return timedelta(seconds=min(settings.OUTBOX_RETRY_SECONDS * 2 ** max(attempts - 1, 0), 6 * 3600))
 
 
 def outbox_send(*, message_id: int) -> bool:
@@ -110,12 +114,15 @@ def outbox_send(*, message_id: int) -> bool:
             body=message.body_text,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=message.to,
+            headers={"Message-ID": outbox_message_id(message)},
         )
         if message.body_html:
             email.attach_alternative(message.body_html, "text/html")
         message.attempts += 1
         try:
             email.send()
+        except SoftTimeLimitExceeded:
+            raise  # the task ran out of time: not this e-mail's failure (the row is rolled back, still pending)
         except Exception as exc:  # noqa: BLE001 - any SMTP/network failure leaves it pending
             message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             message.next_attempt_at = timezone.now() + retry_delay(message.attempts)
@@ -131,6 +138,22 @@ def outbox_send(*, message_id: int) -> bool:
         return True
 
 
+def outbox_message_id(message: OutboxMessage) -> str:
+    """The same Message-ID on every try of one row.
+
+    Sending is at least once: a worker killed after the SMTP server took the e-mail but before the
+    row was marked sent sends it again when the task runs again. With one Message-ID, mail services
+    that drop duplicates by it (Gmail does) show the person one e-mail.
+    """
+    stamp = int(message.created_at.timestamp() * 1_000_000)  # a reused pk (a restored database) gets a new id
+    return f"<outbox-{message.pk}.{stamp}@{settings.SITE_DOMAIN.split(':')[0]}>"
+
+
+# The periodic re-send stops after this many failures in a row: the mail server is likely down, and
+# each try may wait for EMAIL_TIMEOUT; the rest wait for the next run.
+RESEND_STOP_AFTER_FAILURES = 5
+
+
 def outbox_resend_pending(*, limit: int = 500) -> int:
     """Send pending messages whose time has come; returns how many went out."""
     due = (
@@ -138,7 +161,16 @@ def outbox_resend_pending(*, limit: int = 500) -> int:
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
-    return sum(outbox_send(message_id=pk) for pk in list(due))
+    sent = failures = 0
+    for pk in list(due):
+        if outbox_send(message_id=pk):
+            sent, failures = sent + 1, 0
+            continue
+        failures += 1
+        if failures >= RESEND_STOP_AFTER_FAILURES:
+            logger.warning("%s e-mails in a row were not sent; the rest wait for the next run", failures)
+            break
+    return sent
 
 
 def outbox_retry(*, message_ids: Iterable[int]) -> int:

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.http import HttpResponse
 
 from . import personal
+from .cache import on_recovery
 
 GENERATION_KEY = "pagecache:generation"
 personal.register_shared("generation", GENERATION_KEY)
@@ -40,6 +41,15 @@ def bump_generation_on_commit(sender=None, **kwargs) -> None:
     so the admin's edits count too."""
     bump_generation()
     transaction.on_commit(bump_generation)
+
+
+def _bump_after_outage(breaker) -> None:
+    """Catalog changes made while Redis did not answer could not bump the generation: pages
+    cached before them must not come back with it."""
+    bump_generation()
+
+
+on_recovery(_bump_after_outage)
 
 
 def _cacheable(request) -> bool:

@@ -148,9 +148,15 @@ if REDIS_URL:
         }
     }
     DJANGO_REDIS_IGNORE_EXCEPTIONS = True
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    # Not one log line per skipped call: marketplace.cache logs when Redis stops and starts answering.
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "lavka"}}
+
+# After a timeout or a refused connection each process leaves Redis alone this long (cache and
+# task publishing alike; marketplace.cache.CircuitBreaker), so a hung Redis costs a request one
+# socket timeout at most.
+REDIS_DOWN_SECONDS = env.float("REDIS_DOWN_SECONDS", default=5.0)
 
 # Sessions live in the database with a cache in front, so they survive a Redis outage.
 SESSION_ENGINE = "marketplace.sessions"
@@ -169,6 +175,10 @@ CELERY_TIMEZONE = "Europe/Moscow"
 CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_ACKS_LATE = True
+# A pool process killed mid-task (OOM killer, a deploy's SIGKILL) puts the task back in the queue
+# instead of acknowledging it as failed: it runs again, and every task is idempotent
+# (marketplace/tests/test_worker_faults.py).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing from a request must fail fast when the broker is down: the outbox row stays
@@ -177,6 +187,8 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 1,
+    # A failed publish is not retried after a pause (kombu would sleep 2 s): the outbox resends.
+    "interval_start": 0,
     "socket_timeout": 2,
     "max_retries": 1,
     "visibility_timeout": 3600,
@@ -405,7 +417,8 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 20
 MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 
 # --- E-mail -----------------------------------------------------------------
-# EMAIL_URL (smtp://user:pass@host:587, consolemail://, filemail:///path) sets EMAIL_BACKEND,
+# EMAIL_URL (smtp://user:pass@host:587, consolemail://, filemail:////abs/path: four slashes, as
+# django-environ drops one and a third would be a relative path) sets EMAIL_BACKEND,
 # EMAIL_HOST and the rest in one go.
 globals().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Лавка <noreply@lavka.test>")
@@ -413,7 +426,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = 10
 # Site admins get every order invoice and status change (seed 001).
 ADMINS = [("Lavka", addr) for addr in env.list("ADMIN_EMAILS", default=["admin@lavka.test"])]
-OUTBOX_MAX_ATTEMPTS = 12
+# The outbox's back-off: the first retry after OUTBOX_RETRY_SECONDS, doubling up to 6 hours;
+# after OUTBOX_MAX_ATTEMPTS the e-mail is «failed» and waits for an admin (about 14.5 hours).
+OUTBOX_RETRY_SECONDS = env.int("OUTBOX_RETRY_SECONDS", default=30)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
 
 # --- Carriers (parcel tracking) ---------------------------------------------
 # Without credentials the tracking page links to the carrier's own public page instead.

@@ -73,6 +73,11 @@ class SanctionImposeForm(forms.ModelForm):
         # The shop as posted, or as the link to the form gave it (?shop=<id>).
         chosen = self.data.get("shop") if self.is_bound else self.initial.get("shop")
         shop_id = next(iter(parse_ids([getattr(chosen, "pk", chosen)])), None)
+        if self.is_bound and shop_id is None and self.data.get("shop"):
+            # The admin's autocomplete widget looks the posted shop up by id to show the form again, and
+            # a value that is no id («1e3», «abc») made that lookup fail (a 500): it counts as no shop.
+            self.data = self.data.copy()
+            self.data["shop"] = ""
         products = Product.objects.filter(shop_id=shop_id) if shop_id else Product.objects.none()
         self.fields["product"] = forms.ModelChoiceField(
             label=_("Product"), queryset=products.order_by("title", "pk"), required=False,

@@ -137,9 +137,10 @@ def _apply_promo(price: OrderPrice, *, group: ShopGroup, buyer, email: str, lock
             price.promo = None
 
 
-def groups_priced(cart: Cart | None, *, buyer=None) -> list[ShopGroup]:
-    """The cart's shop groups, each with ``group.pricing`` (an OrderPrice) for the cart and checkout pages."""
-    groups = cart_groups(cart)
+def groups_priced(cart: Cart | None, *, buyer=None, groups: list[ShopGroup] | None = None) -> list[ShopGroup]:
+    """The cart's shop groups, each with ``group.pricing`` (an OrderPrice) for the cart and checkout
+    pages; ``groups``: some of the cart's groups as already read (``selectors.cart_page_groups``)."""
+    groups = cart_groups(cart) if groups is None else groups
     codes = cart.promo_codes if cart is not None else {}
     for group in groups:
         group.pricing = price_order(group=group, code_text=codes.get(str(group.shop.pk), ""),

@@ -5,10 +5,8 @@ The rules of codes and offers live in referrals; here they meet the cart and the
 """
 
 from django.db import transaction
-from django.db.models import Case, F, IntegerField, Value, When
 from django.utils.translation import gettext as _
 
-from catalog.models import Product
 from catalog.pricing import DiscountSource
 from referrals import services as referrals_services
 from referrals.codes import is_referral_text, referral_use
@@ -17,7 +15,7 @@ from referrals.promos import normalize
 
 from .exceptions import CartError
 from .models import Cart, CartLine, Order, OrderItem
-from .pricing import OrderPrice, gifts_in_stock, price_order
+from .pricing import OrderPrice, price_order
 from .selectors import cart_groups
 
 
@@ -64,7 +62,7 @@ def cart_promo_clear(*, cart: Cart, shop) -> None:
 
 
 def order_record_pricing(*, order: Order, cart: Cart, price: OrderPrice) -> None:
-    """Inside order_place: gift lines at 0 ₽ with their stock, the code's use, the offers used."""
+    """Inside order_place: gift lines at 0 ₽ (their stock is taken with the lines'), the code's use, the offers used."""
     if price.gifts:
         OrderItem.objects.bulk_create(
             OrderItem(order=order, product=gift, title=gift.title, quantity=1, base_unit=gift.price, unit_price=0,
@@ -72,15 +70,6 @@ def order_record_pricing(*, order: Order, cart: Cart, price: OrderPrice) -> None
                       discount=_("Gift (promo code %(code)s)") % {"code": order.promo_code_text})
             for gift in price.gifts
         )  # fmt: skip
-        counted = gifts_in_stock(price.gifts)
-        if counted:
-            need = Case(*(When(pk=gift.pk, then=Value(1)) for gift in counted), output_field=IntegerField())
-            taken = Product.objects.filter(pk__in=[gift.pk for gift in counted], stock__gte=need).update(
-                stock=F("stock") - need
-            )
-            if taken != len(counted):
-                raise CartError(_("Someone was quicker: the gift of the promo code is out of stock. Remove the code "
-                                  "or try again."))  # fmt: skip
     if price.promo is not None:
         referrals_services.promo_record_use(promo=price.promo, revenue=order.total, discount=order.promo_discount)
     if price.referral is not None:

@@ -9,15 +9,17 @@ from functools import partial
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from catalog.models import OptionChoice, WholesaleTier
+from catalog.models import OptionChoice, Product, WholesaleTier
 from catalog.pricing import LinePrice, price_line
 from marketplace import personal
 from marketplace.money import ZERO
+from marketplace.pagecache import generation
 from marketplace.workdays import add_workdays
+from referrals.models import PersonalOffer
 from referrals.selectors import offers_active_for
 
 from .models import Cart, CartLine, Order, OrderStatus, Review, ReviewPhoto, Shipment
@@ -126,19 +128,99 @@ class ShopGroup:
         return sum(priced.line.quantity for priced in self.lines)
 
 
+def _tiers() -> Prefetch:
+    return Prefetch("wholesale_tiers", queryset=WholesaleTier.objects.all())
+
+
 def cart_groups(cart: Cart | None) -> list[ShopGroup]:
-    """The cart's lines priced (catalog.pricing) and grouped by shop, in a fixed number of queries."""
+    """The cart's lines priced (catalog.pricing) and grouped by shop, read from the database as they
+    are now (placing an order prices with it): one query for the lines with their products, one for
+    their wholesale tiers, and one more for each of variants and personal offers when it has any."""
     if cart is None:
         return []
-    lines = list(
-        cart.lines.select_related("product", "product__shop", "product__cover").prefetch_related(
-            Prefetch("product__wholesale_tiers", queryset=WholesaleTier.objects.all())
-        )
-    )
+    lines = cart.lines.select_related("product", "product__shop", "product__shop__vacation", "product__cover")
+    lines = list(_with_offer_hint(lines, buyer_id=cart.user_id))
+    prefetch_related_objects([line.product for line in lines], _tiers())
+    return _grouped(lines, buyer_id=cart.user_id)
+
+
+# The cart's products as its pages show and price them (with the shop, the shop's vacation, the
+# cover and the wholesale tiers), kept under the catalog's generation like the product page's
+# (catalog.selectors.product_get_visible): a change to a product, its photos or tiers, its shop or
+# vacation, stock taken by an order, bumps it (services, and signals for the admin's edits), so
+# the next page reads the rows again. The buyer's own lines, quantities and codes are never kept.
+CART_PRODUCT_SECONDS = 3600
+
+
+def _cart_product_key(generation: int, pk: int) -> str:
+    return f"orders:cart-product:{generation}:{pk}"
+
+
+def cart_products(product_ids) -> dict:
+    """The products by id, from the cache while the catalog stands still (one round trip), the
+    missing ones from the database (two queries: the products, their tiers) and kept."""
+    product_ids = set(product_ids)
+    if not product_ids:
+        return {}
+    current = generation()
+    keys = {pk: _cart_product_key(current, pk) for pk in product_ids}
+    found = cache.get_many(list(keys.values()))
+    products = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [pk for pk in keys if pk not in products]
+    if missing:
+        read = Product.objects.filter(pk__in=missing).select_related("shop", "shop__vacation", "cover")
+        fresh = {product.pk: product for product in read.prefetch_related(_tiers())}
+        cache.set_many({keys[pk]: product for pk, product in fresh.items()}, CART_PRODUCT_SECONDS)
+        products.update(fresh)
+    return products
+
+
+def cart_page_groups(request, *, last_address: bool = False) -> tuple[Cart | None, list[ShopGroup], str | None]:
+    """The visitor's cart and its priced groups for the cart and checkout pages: one query for the
+    cart with its lines (and, with ``last_address``, the address of the buyer's latest order, the
+    checkout's suggestion), the products from ``cart_products``; one more query for each of
+    variants and personal offers when the cart has any. However many lines and shops.
+
+    A cart without lines reads as None: there is nothing to price or to order."""
+    user = request.user if request.user.is_authenticated else None
+    if user is not None:
+        lines = CartLine.objects.filter(cart__user=user)
+    else:
+        cart_id = request.session.get(SESSION_KEY)
+        if not cart_id:
+            return None, [], None
+        lines = CartLine.objects.filter(cart_id=cart_id, cart__user__isnull=True)
+    lines = _with_offer_hint(lines.select_related("cart"), buyer_id=user.pk if user else None)
+    if last_address and user is not None:
+        latest = Order.objects.filter(buyer=user).order_by("-created_at").values("address")[:1]
+        lines = lines.annotate(last_address=Subquery(latest))  # not bound to the line: read once
+    lines = list(lines)
+    products = cart_products(line.product_id for line in lines)
+    lines = [line for line in lines if line.product_id in products]  # a product deleted meanwhile: its line too
+    if not lines:
+        return None, [], None
+    for line in lines:
+        line.product = products[line.product_id]
+    cart = lines[0].cart
+    return cart, _grouped(lines, buyer_id=cart.user_id), getattr(lines[0], "last_address", None)
+
+
+def _with_offer_hint(lines, *, buyer_id):
+    """For a buyer with an account, whether any personal offer was ever made to them on the line's
+    product (at most one is): only those are asked about, and referrals decides which are active."""
+    if buyer_id is None:
+        return lines
+    offers = PersonalOffer.objects.filter(buyer_id=buyer_id, product=OuterRef("product_id"))
+    return lines.annotate(has_offer=Exists(offers))
+
+
+def _grouped(lines: list[CartLine], *, buyer_id) -> list[ShopGroup]:
+    """Price the lines, whose products come with their shops and tiers, and group them by shop."""
     choice_ids = {pk for line in lines for pk in line.choice_ids}
     choices = OptionChoice.objects.select_related("group").in_bulk(choice_ids) if choice_ids else {}
     # Personal offers on abandoned carts (referrals) price a registered buyer's lines too.
-    offers = offers_active_for(buyer_id=cart.user_id, product_ids=[line.product_id for line in lines])
+    offered = [line.product_id for line in lines if getattr(line, "has_offer", False)]
+    offers = offers_active_for(buyer_id=buyer_id, product_ids=offered) if offered else {}
     groups: OrderedDict[int, ShopGroup] = OrderedDict()
     for line in lines:
         chosen = [choices[pk] for pk in line.choice_ids if pk in choices]

@@ -6,13 +6,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Product
+from marketplace.forms import ModelMultipleChoiceField
 
 from .models import MAX_CODE_LENGTH, DiscountKind, PromoBonus, PromoCode
 
+FIRST_YEAR, LAST_YEAR = 2000, 2099
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class ProductChoiceField(forms.ModelMultipleChoiceField):
+class ProductChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, product):
         return f"{product.title} — {product.price.normalize():f} ₽"
 
@@ -78,6 +80,10 @@ class PromoForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        for name in ("starts_at", "ends_at"):
+            # «0001-01-01» parses, but cannot be stored once moved to UTC (and is no promotion's date).
+            if data.get(name) and not FIRST_YEAR <= data[name].year <= LAST_YEAR:
+                self.add_error(name, self.fields[name].error_messages["invalid"])
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("The end must come after the start."))

@@ -4,150 +4,40 @@ The worker and the web server are separate processes pointed at the test databas
 these tests commit their data (transactional_db) and poll for the effects.
 """
 
-import http.cookiejar
-import os
-import re
-import signal
-import socket
-import subprocess
 import sys
 import time
-import urllib.parse
-import urllib.request
-from pathlib import Path
 
 import pytest
-import redis
-from celery import Celery
-from django.db import connection, transaction
+from django.db import transaction
 
 from marketplace.models import OutboxMessage
 from marketplace.notifications import outbox_enqueue
 
+from . import live
 from .factories import UserFactory
 
+# The process helpers live in live.py (its fixtures are a plugin of conftest.py); they are
+# importable from here too, as other broker tests import them from this module.
+from .live import (  # noqa: F401
+    ROOT,
+    Browser,
+    Processes,
+    _answers,
+    _pings,
+    free_port,
+    mails_to,
+    send_task,
+    sent_mails,
+    service_env,
+    start_redis,
+    start_web,
+    start_worker,
+    test_database_url,
+    wait_for,
+)
+
+processes = live.processes
 pytestmark = pytest.mark.broker
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(predicate, timeout=30.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"Timed out after {timeout}s waiting for {what}")
-
-
-def test_database_url() -> str:
-    s = connection.settings_dict
-    user = urllib.parse.quote(s["USER"] or "")
-    password = ":" + urllib.parse.quote(s["PASSWORD"]) if s["PASSWORD"] else ""
-    return f"postgres://{user}{password}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
-test_database_url.__test__ = False  # a helper, not a test
-
-
-class Processes:
-    """Starts child processes and always stops them, even when the test fails."""
-
-    def __init__(self, tmp_path):
-        self.tmp_path = tmp_path
-        self.procs = []
-
-    def start(self, name, cmd, env=None):
-        log = open(self.tmp_path / f"{name}.log", "wb")  # noqa: SIM115 - closed in stop_all
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        self.procs.append((proc, log))
-        return proc
-
-    def stop(self, proc):
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(5)
-
-    def stop_all(self):
-        for proc, log in reversed(self.procs):
-            self.stop(proc)
-            log.close()
-
-    def logs(self):
-        return "\n".join(p.read_text(errors="replace")[-3000:] for p in sorted(self.tmp_path.glob("*.log")))
-
-
-@pytest.fixture
-def processes(transactional_db, tmp_path):
-    procs = Processes(tmp_path)
-    yield procs
-    procs.stop_all()
-
-
-def start_redis(processes, port):
-    proc = processes.start(
-        f"redis-{port}-{time.monotonic_ns()}",
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    )
-    client = redis.Redis(port=port, socket_connect_timeout=0.5)
-    wait_for(lambda: _pings(client), 10, "redis to start")
-    return proc
-
-
-def _pings(client):
-    try:
-        return client.ping()
-    except redis.RedisError:
-        return False
-
-
-def service_env(redis_url, maildir):
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env.update(
-        DATABASE_URL=test_database_url(),
-        REDIS_URL=redis_url,
-        EMAIL_URL=f"filemail:///{maildir}",  # django-environ drops one leading slash
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        DJANGO_ENV="development",
-        DEBUG="0",
-        CONN_MAX_AGE="0",
-    )
-    return env
-
-
-def start_worker(processes, env):
-    return processes.start(
-        "worker",
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "marketplace",
-            "worker",
-            "--pool=solo",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-n",
-            f"test-{os.getpid()}@%h",
-        ],
-        env=env,
-    )
-
-
-def sent_mails(maildir: Path) -> str:
-    return "".join(p.read_text(errors="replace") for p in sorted(maildir.glob("*")))
 
 
 def test_a_real_worker_sends_mail_queued_in_a_transaction(processes, tmp_path, settings):
@@ -181,33 +71,6 @@ def test_a_real_worker_sends_mail_queued_in_a_transaction(processes, tmp_path, s
     assert "To: anna@example.com" in mail
     assert "Спасибо за заказ!" in mail or "=D0=A1" in mail or "0KHQv9Cw" in mail  # UTF-8, maybe encoded
     assert message.attempts == 1
-
-
-class Browser:
-    """A tiny HTTP client with cookies and CSRF, for talking to the gunicorn process."""
-
-    def __init__(self, base):
-        self.base = base
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-
-    def get(self, path):
-        try:
-            with self.opener.open(self.base + path, timeout=20) as r:
-                return r.status, r.read().decode()
-        except urllib.error.HTTPError as e:
-            return e.code, e.read().decode()
-
-    def post_form(self, path, data):
-        status, page = self.get(path)
-        assert status == 200, page[:500]
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token}).encode()
-        request = urllib.request.Request(self.base + path, data=body, headers={"Referer": self.base + path})
-        try:
-            with self.opener.open(request, timeout=20) as r:
-                return r.status, r.read().decode()
-        except urllib.error.HTTPError as e:
-            return e.code, e.read().decode()
 
 
 def test_redis_outage_keeps_pages_up_and_mail_is_sent_when_it_returns(processes, tmp_path):
@@ -266,17 +129,10 @@ def test_redis_outage_keeps_pages_up_and_mail_is_sent_when_it_returns(processes,
 
     # Redis is back: the periodic job (sent here by name, as beat would) delivers the mail.
     start_redis(processes, port)
-    Celery(broker=redis_url).send_task("marketplace.tasks.outbox_resend_pending_task")
+    send_task(redis_url, "marketplace.tasks.outbox_resend_pending_task")
     try:
         wait_for(lambda: not OutboxMessage.objects.filter(status="pending").exists(), 90, "the pending mail")
     except AssertionError:
         pytest.fail("pending mail not sent after Redis came back:\n" + processes.logs())
     assert OutboxMessage.objects.filter(status="sent").count() == 2
     assert sent_mails(maildir).count("anna@example.com") >= 2
-
-
-def _answers(browser):
-    try:
-        return browser.get("/rules/")[0] == 200
-    except OSError:
-        return False

@@ -108,6 +108,20 @@ def test_gives_up_after_max_attempts(settings, smtp_down):
     assert message.attempts == 2
 
 
+def test_the_periodic_resend_stops_early_while_the_mail_server_is_down(settings, smtp_down, mailoutbox):
+    messages = [notify(template="ping", to=f"buyer{n}@example.com", context={"name": "x"}) for n in range(12)]
+    OutboxMessage.objects.update(next_attempt_at=timezone.now())
+
+    assert outbox_resend_pending() == 0
+    tried = sorted(OutboxMessage.objects.values_list("attempts", flat=True))
+    assert tried == [0] * 7 + [1] * 5  # five failures in a row: the rest wait for the next run
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    OutboxMessage.objects.update(next_attempt_at=timezone.now())
+    assert outbox_resend_pending() == len(messages)
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(f"buyer{n}@example.com" for n in range(12))
+
+
 def test_broker_down_at_publish_does_not_break_the_caller(monkeypatch, mailoutbox, django_capture_on_commit_callbacks):
     from marketplace import tasks
 

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from catalog import services as catalog_services
+from catalog.models import OptionChoice, OptionGroup
 from catalog.tests.factories import ProductFactory
 from marketplace.tests.factories import UserFactory
 from orders.models import Cart, CartLine
@@ -135,6 +136,16 @@ def test_product_changes_show_on_the_next_signed_in_request(client, buyer, produ
     assert "Плед из альпаки" in page(client, f"/p/{product.pk}/")
     catalog_services.product_update(product=product, title="Плед клетчатый")
     assert "Плед клетчатый" in page(client, f"/p/{product.pk}/")
+
+
+def test_a_variant_renamed_in_the_admin_shows_on_the_next_request(client, buyer, product):
+    group = OptionGroup.objects.create(product=product, name="Цвет")
+    choice = OptionChoice.objects.create(group=group, name="Синий")
+    client.force_login(buyer)
+    assert "Синий" in page(client, f"/p/{product.pk}/")
+    choice.name = "Изумрудный"
+    choice.save()  # as the admin saves it: only the model's signal tells the cached pages
+    assert "Изумрудный" in page(client, f"/p/{product.pk}/")
 
 
 def test_a_sanctioned_shop_hides_its_product_page_at_once(client, buyer, product):

@@ -13,7 +13,8 @@ import time
 
 import pytest
 import requests
-from requests.adapters import HTTPAdapter
+
+from deploy.prodlike.browser import FromAddress
 
 from .factories import PASSWORD, UserFactory
 
@@ -74,21 +75,9 @@ def proxy(live_server, tmp_path, settings):
     process.wait(10)
 
 
-class _FromAddress(HTTPAdapter):
-    """Connections from one loopback address: one distinct client as nginx sees it."""
-
-    def __init__(self, address: str):
-        self.address = address
-        super().__init__()
-
-    def init_poolmanager(self, *args, **kwargs):
-        kwargs["source_address"] = (self.address, 0)
-        super().init_poolmanager(*args, **kwargs)
-
-
 def _browser(address: str, forged: str = "") -> requests.Session:
     session = requests.Session()
-    session.mount("http://", _FromAddress(address))
+    session.mount("http://", FromAddress(address))
     if forged:
         session.headers["X-Forwarded-For"] = forged
     return session

@@ -1,5 +1,7 @@
 """Placing an order: every line checked again, stock taken conditionally, prices snapshotted."""
 
+import secrets
+
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, F, IntegerField, Value, When
@@ -20,7 +22,7 @@ from ..models import (
     OrderItem,
     OrderStatus,
 )
-from ..pricing import price_order, referral_text_for
+from ..pricing import gifts_in_stock, price_order, referral_text_for
 from ..promos import order_record_pricing
 from ..selectors import (
     cart_groups,
@@ -40,7 +42,8 @@ def order_place(
     """Turn the cart's lines of one shop into an order: re-priced, stock taken, invoice queued.
 
     The same idempotency key from the same cart returns the order already placed (a double
-    click places one); the same key from another cart is a fresh attempt, never that order.
+    click places one), marked ``is_replay``; the same key from another cart is a fresh attempt,
+    never that order.
     Stock is taken with a conditional update, so two buyers can never get the last piece.
     """
     # Checkouts of one cart queue up here, so a parallel double submit finds the first order
@@ -48,6 +51,7 @@ def order_place(
     cart = Cart.objects.select_for_update().get(pk=cart.pk)
     existing = order_for_idempotency_key(cart=cart, shop=shop, key=idempotency_key)
     if existing is not None:
+        existing.is_replay = True  # not placed now: the checkout view counts a guest's order once
         return existing
     is_guest = buyer is None
     # Seed 001, reason 5: an order by the shop's own owner is a fake one. Shops have no staff
@@ -92,11 +96,11 @@ def order_place(
         phone=phone, email=email, address=address, delivery_method=delivery_method, needs_delivery=needs_delivery,
         contact_method=contact_method,
         notes=notes, rules_accepted=rules_accepted, **pricing.order_fields(), source=source,
-        source_referrer=source_referrer,
+        source_referrer=source_referrer, number=_placeholder_number(),
     )  # fmt: skip
     order.number = f"{order.created_at:%y%m}-{order.pk:05d}"
     order.save(update_fields=["number"])
-    _take_stock(priced_lines)
+    _take_stock(priced_lines, gifts=gifts_in_stock(pricing.gifts))
     products_sales_record(product_ids={priced.line.product_id for priced in priced_lines}, delta=1)
     OrderItem.objects.bulk_create(
         OrderItem(
@@ -128,7 +132,10 @@ def _check_lines(priced_lines) -> None:
     for group in OptionGroup.objects.filter(product__in=options).prefetch_related("choices"):
         options[group.product_id].append(group)
     for priced in priced_lines:
-        title = priced.line.product.title
+        product, title = priced.line.product, priced.line.product.title
+        if not product.is_orderable and product.is_enabled and not product.is_hidden_by_moderation:
+            # Still on sale, only its pieces ran out (the shop is open: order_place checked it).
+            raise CartError(_("«%(title)s» is out of stock.") % {"title": title})
         if not priced.available:
             raise CartError(_("«%(title)s» is no longer available: remove it from the cart.") % {"title": title})
         if priced.line.product.downloadable_without_order:
@@ -163,23 +170,39 @@ def _check_guest_quantities(priced_lines) -> None:
             )  # fmt: skip
 
 
-def _take_stock(priced_lines) -> None:
-    """Take the ordered pieces of every counted product in one conditional UPDATE.
+def _placeholder_number() -> str:
+    """A unique stand-in until the order has its pk. A blank one would make every checkout wait at the
+    unique index for the one before it to commit (all of them insert the same "")."""
+    return "~" + secrets.token_hex(9)
+
+
+def _take_stock(priced_lines, *, gifts=()) -> None:
+    """Take the ordered pieces of every counted product, the promo code's gifts included, in one
+    conditional UPDATE.
 
     Each row is changed only if it still has enough pieces; fewer changed rows than products
-    means another buyer was quicker, and the whole order is rolled back.
+    means another buyer was quicker, and the whole order is rolled back. One statement over all the
+    rows locks them in one order, so two checkouts of the same products never deadlock.
     """
     wanted: dict[int, int] = {}
     for priced in priced_lines:
         if priced.line.product.availability == Availability.IN_STOCK:
             wanted[priced.line.product_id] = wanted.get(priced.line.product_id, 0) + priced.line.quantity
+    for gift in gifts:
+        wanted[gift.pk] = wanted.get(gift.pk, 0) + 1
     if not wanted:
         return
     need = Case(*(When(pk=pk, then=Value(quantity)) for pk, quantity in wanted.items()), output_field=IntegerField())
     taken = Product.objects.filter(pk__in=wanted, stock__gte=need).update(stock=F("stock") - need)
     if taken != len(wanted):
-        short = Product.objects.filter(pk__in=wanted).exclude(stock__gte=need).values_list("title", "stock").first()
-        title, left = short if short else ("", 0)
+        short = (Product.objects.filter(pk__in=wanted).exclude(stock__gte=need)
+                 .values_list("pk", "title", "stock").first())  # fmt: skip
+        pk, title, left = short if short else (0, "", 0)
+        if any(gift.pk == pk for gift in gifts) and not any(priced.line.product_id == pk for priced in priced_lines):
+            raise CartError(_("Someone was quicker: the gift of the promo code is out of stock. Remove the code "
+                              "or try again."))  # fmt: skip
+        if not left:  # the last pieces went to another buyer a moment ago: the same answer as a sold-out product
+            raise CartError(_("«%(title)s» is out of stock.") % {"title": title})
         raise CartError(
             ngettext("Someone was quicker: only %(count)d piece of «%(title)s» is left.",
                      "Someone was quicker: only %(count)d pieces of «%(title)s» are left.", left or 0)

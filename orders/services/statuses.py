@@ -38,6 +38,8 @@ def order_transition(*, order: Order, to_status: str, actor, note: str = "", can
     working days is over). Stock comes back only for goods that never left: an order with a
     parcel recorded keeps its stock taken (the seller counts returned goods in by hand).
     """
+    # The seller's note comes as typed (a POST field, not a form's): a NUL can't be stored in PostgreSQL's text.
+    note = note.replace("\x00", "")
     order = Order.objects.select_for_update().select_related("shop", "shop__owner").get(pk=order.pk)
     if to_status not in TRANSITIONS[OrderStatus(order.status)]:
         raise CartError(

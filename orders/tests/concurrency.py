@@ -8,21 +8,28 @@ from django.db import connection
 from orders.exceptions import CartError
 
 
-def at_once(calls: list[Callable[[], object]]) -> list[str]:
-    """Start every call together; «ok» for each that returned, «refused» for a CartError, and the
-    repr of anything else it raised (which the tests then see as a failure), in the calls' order."""
-    start = threading.Barrier(len(calls))
-    outcomes: list[str] = [""] * len(calls)
+class Raised:
+    """What a call raised instead of returning (kept, so the test can say what went wrong)."""
+
+    def __init__(self, error: BaseException):
+        self.error = error
+
+    def __repr__(self):
+        return repr(self.error)
+
+
+def results_at_once(calls: list[Callable[[], object]], *, timeout: float = 60) -> list[object]:
+    """Start every call together, each in its own thread with its own database connection (closed
+    when it is done); what each returned, or a Raised, in the calls' order."""
+    start = threading.Barrier(len(calls), timeout=timeout)
+    results: list[object] = [Raised(TimeoutError("the call did not finish"))] * len(calls)
 
     def run(index, call):
         try:
             start.wait()
-            call()
-            outcomes[index] = "ok"
-        except CartError:
-            outcomes[index] = "refused"
+            results[index] = call()
         except Exception as error:  # noqa: BLE001 - reported, so the test fails on it
-            outcomes[index] = repr(error)
+            results[index] = Raised(error)
         finally:
             connection.close()
 
@@ -30,5 +37,19 @@ def at_once(calls: list[Callable[[], object]]) -> list[str]:
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(30)
+        thread.join(timeout)
+    return results
+
+
+def at_once(calls: list[Callable[[], object]]) -> list[str]:
+    """Start every call together; «ok» for each that returned, «refused» for a CartError, and the
+    repr of anything else it raised (which the tests then see as a failure), in the calls' order."""
+    outcomes = []
+    for result in results_at_once(calls, timeout=30):
+        if not isinstance(result, Raised):
+            outcomes.append("ok")
+        elif isinstance(result.error, CartError):
+            outcomes.append("refused")
+        else:
+            outcomes.append(repr(result.error))
     return outcomes

@@ -39,6 +39,8 @@ from ..selectors import (
     REVIEW_SORTS,
     cart_count,
     cart_for,
+    cart_groups,
+    cart_page_groups,
     order_for_idempotency_key,
     review_distribution,
     reviews_for_storefront,
@@ -92,7 +94,13 @@ def _buyer(request):
 
 
 def cart(request):
-    return render(request, "orders/cart.html", {"groups": groups_priced(cart_for(request), buyer=_buyer(request))})
+    return render(request, "orders/cart.html", {"groups": _cart_groups_priced(request)})
+
+
+def _cart_groups_priced(request):
+    """The cart page's groups with their pricing: the cart and its lines in one query."""
+    cart, groups, _address = cart_page_groups(request)
+    return groups_priced(cart, buyer=_buyer(request), groups=groups)
 
 
 CHECKOUT_DRAFT = "checkout_draft"
@@ -150,7 +158,7 @@ def _cart_response(request, error=None):
     if request.headers.get("HX-Request"):
         # The header's count is updated out of band, in the same response.
         request.htmx_partial = True
-        context = {"groups": groups_priced(cart_for(request), buyer=_buyer(request)), "cart_error": error}
+        context = {"groups": _cart_groups_priced(request), "cart_error": error}
         return render(request, "orders/includes/cart_body.html", context)
     if error:
         messages.error(request, error)
@@ -175,22 +183,29 @@ def cart_line_remove(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def checkout(request, slug):
-    shop = get_object_or_404(Shop.objects.select_related("vacation", "owner"), slug=slug)
-    cart = cart_for(request)
+    user = request.user if request.user.is_authenticated else None
     if request.method == "POST":
+        shop = get_object_or_404(Shop.objects.select_related("vacation", "owner"), slug=slug)
+        cart = cart_for(request)
         # A second click of «Оформить» after the first emptied the cart lands on that order.
         placed = order_for_idempotency_key(cart=cart, shop=shop, key=request.POST.get("idempotency_key", ""))
         if placed is not None:
             return _order_placed(request, placed)
-    groups = [group for group in groups_priced(cart, buyer=_buyer(request)) if group.shop.pk == shop.pk]
+        groups = [group for group in cart_groups(cart) if group.shop.pk == shop.pk]
+        last_address = None  # only the form's initial values use it, and a posted form ignores them
+    else:
+        # The cart, its lines with their shops and the last order's address in one query (cart_page_groups).
+        cart, groups, last_address = cart_page_groups(request, last_address=True)
+        groups = [group for group in groups if group.shop.slug == slug]
+        # The shop as read with the lines; looked up only to tell an unknown address (404) from an empty part.
+        shop = groups[0].shop if groups else get_object_or_404(Shop, slug=slug)
     if not groups:
         messages.info(request, _("There is nothing from this shop in your cart."))
         return redirect("orders:cart")
-    user = request.user if request.user.is_authenticated else None
-    last = Order.objects.filter(buyer=user).order_by("-created_at").first() if user else None
+    groups = groups_priced(cart, buyer=user, groups=groups)  # only this shop's part is priced (its codes)
     initial = {}
     if user:
-        initial = {"buyer_name": user.name, "phone": user.phone, "email": user.email, "address": last and last.address}
+        initial = {"buyer_name": user.name, "phone": user.phone, "email": user.email, "address": last_address}
     draft = request.session.pop(CHECKOUT_DRAFT, None) if request.method == "GET" else None
     if draft and draft.get("shop") == shop.pk:
         initial.update(draft["data"])
@@ -210,7 +225,7 @@ def checkout(request, slug):
                           status=429)  # fmt: skip
         order = call_service(form, services.order_place, cart=cart, shop=shop, buyer=user, **data)
         if order:
-            if user is None:
+            if user is None and not getattr(order, "is_replay", False):  # presses at once: one order counted
                 guest_checkout_record(request, email=data["email"])
             return _order_placed(request, order)
     return render(request, "orders/checkout.html", {"shop": shop, "group": groups[0], "form": form,
