@@ -22,6 +22,7 @@ class CatalogConfig(AppConfig):
 
         from .models import ProductLike
         from .selectors import LIKES
+        from .services import product_part_changed
 
         def likes_changed(sender, instance, **kwargs):
             personal.forget([instance.user_id], LIKES)
@@ -51,18 +52,3 @@ class CatalogConfig(AppConfig):
             for signal in (post_save, post_delete):
                 signal.connect(product_part_changed, sender=model, dispatch_uid=f"catalog.part.{model.__name__}")
         post_delete.connect(likes_changed, sender=ProductLike, dispatch_uid="catalog.likes_deleted", weak=False)
-
-
-def product_part_changed(sender, instance, **kwargs):
-    """A photo, tier, file, option or variant changed: its products' cached page parts are stale."""
-    from django.utils import timezone
-
-    from .models import GlobalOptionChoice, OptionChoice, Product
-
-    if isinstance(instance, GlobalOptionChoice):
-        products = Product.objects.filter(option_groups__global_option_id=instance.option_id)
-    elif isinstance(instance, OptionChoice):
-        products = Product.objects.filter(option_groups__pk=instance.group_id)
-    else:
-        products = Product.objects.filter(pk=instance.product_id)
-    products.update(updated_at=timezone.now())

@@ -60,6 +60,18 @@ def _touch(product: Product) -> None:
     Product.objects.filter(pk=product.pk).update(updated_at=timezone.now())
 
 
+def product_part_changed(sender, instance, **kwargs) -> None:
+    """A photo, tier, file, option or variant was saved or deleted, by the services or anywhere else
+    (the admin): its products' cached page parts are stale (a signal receiver, catalog.apps)."""
+    if isinstance(instance, GlobalOptionChoice):
+        products = Product.objects.filter(option_groups__global_option_id=instance.option_id)
+    elif isinstance(instance, OptionChoice):
+        products = Product.objects.filter(option_groups__pk=instance.group_id)
+    else:
+        products = Product.objects.filter(pk=instance.product_id)
+    products.update(updated_at=timezone.now())
+
+
 # Popularity, the «По популярности» order. Seed 001 lists its ingredients; what Lavka records:
 #   20 × the product's sales (orders, see products_sales_record) + 10 × its reviews + 5 × its likes
 #   + 1 × its views + 1 × the shop's sales (all its products) + 2 × the shop's reviews.

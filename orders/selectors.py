@@ -35,6 +35,15 @@ def cart_for(request) -> Cart | None:
     return Cart.objects.filter(pk=cart_id, user__isnull=True).first() if cart_id else None
 
 
+def _cart_lines_of(request):
+    """The lines of ``cart_for``'s cart, asked for without reading the cart first; None for a
+    visitor whose session points to no cart."""
+    if request.user.is_authenticated:
+        return CartLine.objects.filter(cart__user=request.user)
+    cart_id = request.session.get(SESSION_KEY)
+    return CartLine.objects.filter(cart_id=cart_id, cart__user__isnull=True) if cart_id else None
+
+
 # The header's count, kept in the cache (read with the session for a signed-in buyer) and
 # dropped by orders.signals whenever a line or a cart changes.
 CART_PIECES = "cart"
@@ -52,7 +61,7 @@ def cart_count(request) -> int:
     if request.user.is_authenticated:
         count = personal.get(request.user.pk, CART_PIECES)
         if count is None:
-            count = CartLine.objects.filter(cart__user=request.user).aggregate(pieces=Sum("quantity"))["pieces"] or 0
+            count = _cart_lines_of(request).aggregate(pieces=Sum("quantity"))["pieces"] or 0
             personal.put(request.user.pk, CART_PIECES, count, CART_PIECES_SECONDS)
         return count
     cart_id = request.session.get(SESSION_KEY)
@@ -61,8 +70,7 @@ def cart_count(request) -> int:
     key = guest_cart_pieces_key(cart_id)
     count = cache.get(key)
     if count is None:
-        lines = CartLine.objects.filter(cart_id=cart_id, cart__user__isnull=True)
-        count = lines.aggregate(pieces=Sum("quantity"))["pieces"] or 0
+        count = _cart_lines_of(request).aggregate(pieces=Sum("quantity"))["pieces"] or 0
         cache.set(key, count, CART_PIECES_SECONDS)
     return count
 
@@ -183,13 +191,9 @@ def cart_page_groups(request, *, last_address: bool = False) -> tuple[Cart | Non
 
     A cart without lines reads as None: there is nothing to price or to order."""
     user = request.user if request.user.is_authenticated else None
-    if user is not None:
-        lines = CartLine.objects.filter(cart__user=user)
-    else:
-        cart_id = request.session.get(SESSION_KEY)
-        if not cart_id:
-            return None, [], None
-        lines = CartLine.objects.filter(cart_id=cart_id, cart__user__isnull=True)
+    lines = _cart_lines_of(request)
+    if lines is None:
+        return None, [], None
     lines = _with_offer_hint(lines.select_related("cart"), buyer_id=user.pk if user else None)
     if last_address and user is not None:
         latest = Order.objects.filter(buyer=user).order_by("-created_at").values("address")[:1]

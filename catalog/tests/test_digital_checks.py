@@ -346,8 +346,7 @@ def test_a_zip_unpacking_to_more_than_allowed_is_refused(settings):
     assert russian(error) == "Архив «big.zip» слишком велик в распакованном виде: можно не больше 0,1 МБ."
 
 
-@pytest.fixture(scope="module")
-def zip_bomb():
+def zeros_zip() -> bytes:
     """50 MB of zeros, deflated to ~50 KB, streamed so the zeros are never in memory at once."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -355,6 +354,11 @@ def zip_bomb():
             for _ in range(50):
                 member.write(bytes(MB))
     return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def zip_bomb():
+    return zeros_zip()
 
 
 def test_a_zip_bomb_is_refused(zip_bomb):

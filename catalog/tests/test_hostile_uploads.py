@@ -13,7 +13,6 @@ import ctypes.util
 import gc
 import io
 import struct
-import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ from PIL import Image
 
 from catalog.models import ProductImage
 from catalog.sold_files import digital_folder_pack
+from catalog.tests.test_digital_checks import zeros_zip
 from marketplace.tests.fuzzing import PAGE_SIDE_EFFECTS, World, database_rows, unexpected_changes, world_in_transaction
 from moderation.services.images import image_claims_detect
 
@@ -96,16 +96,6 @@ SVG = (
 )
 
 
-def zip_bomb() -> bytes:
-    """50 MB of zeros deflated to ~50 KB (the same bomb as test_digital_checks'), written in pieces."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        with archive.open("zeros.bin", "w") as member:
-            for _ in range(50):
-                member.write(bytes(MB))
-    return buffer.getvalue()
-
-
 IMAGE_REFUSED = "не читается как изображение"
 # Logos, banners, «About us» pictures and covers are Django ImageFields: Django's own check (Pillow's
 # verify) refuses what it cannot open, before marketplace.images sees the file.
@@ -140,7 +130,7 @@ HTML_AS_JPG = Hostile("HTML renamed .jpg", "photo.jpg", HTML)
 SVG_AS_PNG = Hostile("SVG renamed .png", "photo.png", SVG)
 TRUNCATED_JPEG = Hostile("truncated JPEG", "cut.jpg", lambda: _two_thirds(jpeg(noise=True)))
 TRUNCATED_PNG = Hostile("truncated PNG", "cut.png", lambda: _two_thirds(png(noise=True)))
-ZIP_BOMB = Hostile("zip bomb", "course.zip", zip_bomb)
+ZIP_BOMB = Hostile("zip bomb", "course.zip", zeros_zip)
 
 
 # --- where files are uploaded ---------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """Real processes for the broker tests: a private redis-server, a Celery worker and gunicorn against
 the test database, a Redis that hangs, and a small cookie-keeping browser that fills in forms.
 
-Used by test_broker.py, test_real_services.py, test_redis_faults.py and test_worker_faults.py
-(test_broker.py re-exports these names, so ``from .test_broker import ...`` keeps working).
+Used by test_broker.py, test_real_services.py, test_redis_faults.py, test_worker_faults.py,
+test_smtp_faults.py and test_pg_restart.py.
 """
 
 import http.cookiejar

@@ -13,30 +13,19 @@ from django.db import transaction
 from marketplace.models import OutboxMessage
 from marketplace.notifications import outbox_enqueue
 
-from . import live
 from .factories import UserFactory
-
-# The process helpers live in live.py (its fixtures are a plugin of conftest.py); they are
-# importable from here too, as other broker tests import them from this module.
-from .live import (  # noqa: F401
-    ROOT,
+from .live import (
     Browser,
-    Processes,
     _answers,
-    _pings,
     free_port,
-    mails_to,
     send_task,
     sent_mails,
     service_env,
     start_redis,
-    start_web,
     start_worker,
-    test_database_url,
     wait_for,
 )
 
-processes = live.processes
 pytestmark = pytest.mark.broker
 
 

@@ -26,7 +26,7 @@ from catalog.tests.factories import ProductFactory
 from shops.tests.factories import ShopFactory
 
 # The live-process helpers (H4a is moving them to .live; these names stay importable from here).
-from .live import Processes, free_port, service_env, wait_for
+from .live import free_port, service_env, wait_for
 
 pytestmark = [
     pytest.mark.broker,  # CI's PostgreSQL pass: real processes against a real PostgreSQL
@@ -118,13 +118,6 @@ def private_postgres():
         yield cluster
     finally:
         cluster.destroy()
-
-
-@pytest.fixture
-def processes(transactional_db, tmp_path):
-    procs = Processes(tmp_path)
-    yield procs
-    procs.stop_all()
 
 
 @dataclass

@@ -24,7 +24,7 @@ from orders.tests.test_checkout import DETAILS
 from shops.tests.factories import ShopFactory
 
 # The live-process helpers (H4a is moving them to .live; these names stay importable from here).
-from .live import Processes, free_port, service_env, start_redis, start_worker, wait_for
+from .live import free_port, service_env, start_redis, start_worker, wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -295,7 +295,7 @@ def test_a_real_worker_retries_with_back_off_and_gives_up_on_a_bounce(processes,
         # Seconds instead of minutes, and three tries instead of twelve, so the test is short.
         env.update(EMAIL_URL=server.url, OUTBOX_RETRY_SECONDS="1", OUTBOX_MAX_ATTEMPTS="3")
         start_worker(processes, env)
-        broker = Celery(broker=redis_url)
+        broker = Celery(broker=redis_url, set_as_current=False)  # not the process's app (live.send_task)
         first = OutboxMessage.objects.create(template="ping", to=["anna@example.com"], subject="Заказ №1",
                                              body_text="Спасибо за заказ!")  # fmt: skip
         broker.send_task("marketplace.tasks.outbox_send_task", args=[first.pk])
@@ -321,13 +321,6 @@ def test_a_real_worker_retries_with_back_off_and_gives_up_on_a_bounce(processes,
     bounced.refresh_from_db()
     assert bounced.attempts == 3 and "550" in bounced.last_error and "nobody@example.com" in bounced.last_error
     assert len(server.transactions) == 6
-
-
-@pytest.fixture
-def processes(transactional_db, tmp_path):
-    procs = Processes(tmp_path)
-    yield procs
-    procs.stop_all()
 
 
 def test_fake_smtp_server_delivers_and_refuses_like_a_real_one(settings):

@@ -29,18 +29,11 @@ from marketplace.notifications import outbox_enqueue, outbox_send
 from orders.tests.concurrency import Raised, results_at_once
 
 # The live-process helpers (H4a is moving them to .live; these names stay importable from here).
-from .live import Processes, free_port, service_env, start_redis, wait_for
+from .live import free_port, service_env, start_redis, wait_for
 from .test_smtp_faults import FakeSMTPServer
 
 SEND = "marketplace.tasks.outbox_send_task"
 RESEND = "marketplace.tasks.outbox_resend_pending_task"
-
-
-@pytest.fixture
-def processes(transactional_db, tmp_path):
-    procs = Processes(tmp_path)
-    yield procs
-    procs.stop_all()
 
 
 def start_worker(processes, env, name, *, pool="solo"):
@@ -95,7 +88,7 @@ def test_two_workers_never_send_one_outbox_row_twice(processes, tmp_path):
     wait_ready(processes, "worker-a", "worker-b")
 
     # The periodic job in both workers at once, then every row's own task, twice (a redelivery).
-    broker = Celery(broker=redis_url)
+    broker = Celery(broker=redis_url, set_as_current=False)  # not the process's app (live.send_task)
     broker.send_task(RESEND)
     broker.send_task(RESEND)
     for row in rows * 2:
@@ -165,7 +158,7 @@ def test_a_worker_killed_mid_send_sends_the_mail_once_when_the_task_runs_again(p
         env = {**service_env(redis_url, tmp_path), "EMAIL_URL": smtp.url, "OUTBOX_RETRY_SECONDS": "1"}
         worker = start_worker(processes, env, "worker", pool="prefork")
         message, marker = pending_rows(2)
-        broker = Celery(broker=redis_url)
+        broker = Celery(broker=redis_url, set_as_current=False)  # not the process's app (live.send_task)
         broker.send_task(SEND, args=[message.pk])
 
         # The pool process is in the middle of the SMTP conversation (DATA sent, no answer), its row locked.

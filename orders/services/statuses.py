@@ -38,8 +38,9 @@ def order_transition(*, order: Order, to_status: str, actor, note: str = "", can
     working days is over). Stock comes back only for goods that never left: an order with a
     parcel recorded keeps its stock taken (the seller counts returned goods in by hand).
     """
-    # The seller's note comes as typed (a POST field, not a form's): a NUL can't be stored in PostgreSQL's text.
-    note = note.replace("\x00", "")
+    # The note as typed (the cabinet posts it without a form): no NUL (PostgreSQL's text refuses
+    # it), no surrounding blanks, at most what the event keeps.
+    note = note.replace("\x00", "").strip()[: OrderEvent._meta.get_field("note").max_length]
     order = Order.objects.select_for_update().select_related("shop", "shop__owner").get(pk=order.pk)
     if to_status not in TRANSITIONS[OrderStatus(order.status)]:
         raise CartError(
@@ -70,7 +71,7 @@ def order_transition(*, order: Order, to_status: str, actor, note: str = "", can
     order.status = to_status
     order.status_changed_at = timezone.now()
     order.save(update_fields=fields)
-    OrderEvent.objects.create(order=order, status=to_status, actor=actor, note=note[:500])
+    OrderEvent.objects.create(order=order, status=to_status, actor=actor, note=note)
     # A parcel recorded before (or together with) «shipped» makes the notice carry a clickable track.
     emails.status_change_send(order, previous, note)
     if open_items_count(order) > opened_before:  # «вручную» files open once the seller confirms the payment

@@ -11,30 +11,13 @@ from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Activation, Product
 from catalog.tests.factories import ProductFactory, ProductImageFactory
-from marketplace.tests.factories import UserFactory
 from orders import services
 from orders.models import CancelReason, Cart, CartLine, Order, OrderStatus
-from shops.tests.factories import ShopFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 _keys = itertools.count(1)
 PAYMENT_NOTICE = 'data-testid="payment-notice"'
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def shop():
-    return ShopFactory(name="Мастерская Анны", slug="anna", owner=UserFactory(email="anna@example.com"))
-
-
-@pytest.fixture
-def buyer():
-    return UserFactory(email="masha@example.com", name="Мария")
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from catalog.models import OptionChoice, OptionGroup, Product, ProductViewDay, T
 from catalog.services import products_set_enabled
 from catalog.tests.factories import ProductFactory, ProductImageFactory
 from marketplace.models import User
-from marketplace.tests.factories import UserFactory
 from orders.models import Cart, CartLine, Order, OrderItem, OrderStatus, Shipment
 from orders.services import order_place
 from orders.tests.test_checkout import DETAILS
@@ -22,24 +21,9 @@ from referrals.tests.factories import PromoCodeFactory
 from shops.services import vacation_set
 from shops.tests.factories import ShopFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 ROWS = [3, 300]
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def shop():
-    return ShopFactory(name="Мастерская Анны", slug="anna", owner=UserFactory(email="anna@example.com"))
-
-
-@pytest.fixture
-def buyer():
-    return UserFactory(email="masha@example.com", name="Мария")
 
 
 def page_of(response) -> str:

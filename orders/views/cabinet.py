@@ -151,7 +151,7 @@ def shipment_delete(request, shop, number, pk):
 def order_status(request, shop, number):
     order = get_object_or_404(shop.orders, number=number)
     target = request.POST.get("status", "")
-    note = request.POST.get("note", "").strip()[:500]
+    note = request.POST.get("note", "")
     try:
         if target not in OrderStatus.values:
             raise CartError(_("Choose a status."))
