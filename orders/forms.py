@@ -15,29 +15,6 @@ from shops.models import ContactMethod
 from .models import MAX_REVIEW_PHOTOS, TRANSITIONS, Carrier, DeliveryMethod, OrderStatus
 
 
-class RememberedRadioSelect(forms.RadioSelect):
-    """Radio buttons whose markup is made once per process for each name, value, attributes and
-    choices (the same inputs always give the same HTML): the checkout page draws two sets on every
-    request, each a dozen widget templates (~0.2 ms). Bounded; labels are keyed as the active
-    language spells them."""
-
-    KEPT = 1000
-    _html: dict = {}
-
-    def render(self, name, value, attrs=None, renderer=None):
-        key = (
-            name, tuple(self.format_value(value)), tuple(sorted(self.build_attrs(self.attrs, attrs).items())),
-            tuple((str(code), str(label)) for code, label in self.choices), renderer,
-        )  # fmt: skip
-        html = self._html.get(key)
-        if html is None:
-            html = super().render(name, value, attrs, renderer)
-            if len(self._html) >= self.KEPT:
-                self._html.clear()
-            self._html[key] = html
-        return html
-
-
 class CheckoutForm(forms.Form):
     buyer_name = forms.CharField(label=_("Name and surname"), max_length=150, validators=[validate_no_links])
     phone = PhoneNumberField(
@@ -50,8 +27,8 @@ class CheckoutForm(forms.Form):
         validators=[validate_no_links],
         help_text=_("Postcode, city, street, house, flat — as the carrier needs it."),
     )  # fmt: skip
-    delivery_method = forms.ChoiceField(label=_("Delivery"), widget=RememberedRadioSelect)
-    contact_method = forms.ChoiceField(label=_("How should the shop contact you?"), widget=RememberedRadioSelect)
+    delivery_method = forms.ChoiceField(label=_("Delivery"), widget=forms.RadioSelect)
+    contact_method = forms.ChoiceField(label=_("How should the shop contact you?"), widget=forms.RadioSelect)
     notes = forms.CharField(label=_("Notes for the shop"), required=False, max_length=2000,
                             widget=forms.Textarea(attrs={"rows": 3}), validators=[validate_no_links])  # fmt: skip
     rules_accepted = forms.BooleanField(label=_("I agree to the shop's rules"), required=False)

@@ -373,3 +373,14 @@ def test_the_same_number_of_queries_whatever_the_number_of_items(client, shop, b
     assert count_queries(client, f"/cabinet/orders/{small.number}/") == count_queries(
         client, f"/cabinet/orders/{large.number}/"
     )
+
+
+def test_the_checkouts_choices_are_radio_buttons_not_text_boxes(client, shop):
+    """includes/field.html draws a field by its widget's kind: radio buttons must not get the text
+    boxes' «form-control» (which drew each as an empty box above its label)."""
+    client.post(f"/cart/add/{ProductFactory(shop=shop).pk}/", {"quantity": "1"})
+    page = client.get("/checkout/anna/").content.decode()
+    radios = re.findall(r'<input type="radio"[^>]*>', page)
+    names = {re.search(r'name="([^"]+)"', radio).group(1) for radio in radios}
+    assert {"delivery_method", "contact_method"} <= names
+    assert not [radio for radio in radios if "form-control" in radio]
